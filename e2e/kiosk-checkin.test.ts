@@ -1,0 +1,73 @@
+import { test, expect } from '@playwright/test'
+import { rmSync } from 'node:fs'
+import { attendanceRows } from './fixtures/db'
+import { launchChromium } from './fixtures/browser'
+import { y4mFromPhoto } from './fixtures/fake-camera'
+import { face } from './fixtures/paths'
+import { enrollWithCli, makeDataDir, startWebHost, type WebHost } from './fixtures/web-host'
+import { KioskPage } from './page-models/kiosk-page'
+
+// Enrolled from one photo; the camera shows a different photo of the same person.
+const ENROLLED = { id: 'angelina', name: 'angelina', enrollPhoto: face('identities', 'angelina', '1.jpg'), cameraPhoto: face('identities', 'angelina', '3.jpg') }
+
+async function withKiosk(camera: Parameters<typeof launchChromium>[0], fn: (kiosk: KioskPage, host: WebHost) => Promise<void>, enroll = true) {
+  const dataDir = makeDataDir()
+  if (enroll) enrollWithCli(dataDir, { [ENROLLED.id]: [ENROLLED.enrollPhoto] })
+  const host = await startWebHost(dataDir)
+  const browser = await launchChromium(camera)
+  try {
+    const page = await browser.newPage()
+    const kiosk = new KioskPage(page)
+    await kiosk.open(host.url)
+    await fn(kiosk, host)
+  } finally {
+    await browser.close()
+    await host.stop()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+test.describe('kiosk check-in (web host, fake camera)', () => {
+  test('an enrolled person is recognised and exactly one check-in is stored', async () => {
+    await withKiosk({ y4m: y4mFromPhoto(ENROLLED.cameraPhoto) }, async (kiosk, host) => {
+      await kiosk.waitForPhase(/recognised|already-recorded/)
+      await expect(kiosk.bannerName()).toContainText(ENROLLED.name)
+      // keep looking at the same person for a while: the cooldown must stop a second row
+      await kiosk.page.waitForTimeout(8000)
+      await expect(kiosk.bannerName()).toContainText(ENROLLED.name)
+      const rows = attendanceRows(host.dbFile)
+      expect(rows).toHaveLength(1)
+      expect(rows[0]).toMatchObject({ person_id: ENROLLED.id, direction: 'in' })
+      expect(await kiosk.phase()).toMatch(/recognised|already-recorded/)
+    })
+  })
+
+  test('a person who is not enrolled is "not recognised" and nothing is stored', async () => {
+    await withKiosk({ y4m: y4mFromPhoto(face('identities', 'Tony_Blair', '2.jpg')) }, async (kiosk, host) => {
+      await kiosk.waitForPhase('not-recognised')
+      expect(await kiosk.statusText()).toMatch(/tidak dikenali|not recognised/i)
+      await kiosk.page.waitForTimeout(4000)
+      expect(attendanceRows(host.dbFile)).toHaveLength(0)
+    })
+  })
+
+  test('a landscape keeps the kiosk looking for a face', async () => {
+    await withKiosk({ y4m: y4mFromPhoto(face('other', 'noface_landscape.jpg')) }, async (kiosk, host) => {
+      await kiosk.waitForPhase('looking')
+      await kiosk.page.waitForTimeout(6000)
+      expect(await kiosk.phase()).toBe('looking')
+      expect(attendanceRows(host.dbFile)).toHaveLength(0)
+    })
+  })
+
+  test('no camera: the kiosk says so instead of failing silently', async () => {
+    await withKiosk(
+      'none',
+      async (kiosk) => {
+        await kiosk.waitForPhase(/no-camera|camera-refused/)
+        expect(await kiosk.statusText()).toMatch(/kamera/i)
+      },
+      false,
+    )
+  })
+})

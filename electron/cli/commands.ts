@@ -1,0 +1,235 @@
+import { readdirSync, statSync } from 'node:fs'
+import { basename, extname, join } from 'node:path'
+import type { ApiArgs, ApiData, ApiMethod } from '../../src/shared/api/contract'
+import { HadirError, toApiError, type ApiError } from '../../src/shared/api/result'
+import { chooseSubject, type FacePipeline } from '../../src/vision/core/face-pipeline'
+import { defaultDbFile } from '../server/db/open-db'
+import { createApp } from '../server/create-app'
+import { defaultMatchThreshold, embeddingModelTag } from '../server/models/manifest'
+import { decodeImageFile } from './decode-image'
+import { createNodePipeline } from './node-vision'
+
+export const usage = `usage: npm run --silent cli -- <command> [options]
+  enroll <dir> [--db FILE]        enroll <dir>/<person-id>/*.{jpg,jpeg,png} (folder name = id and name)
+  identify <file...> [--db FILE]  one JSON line per file
+  people [--db FILE]              list enrolled people
+  delete <person-id> [--db FILE]  delete a person and their face templates
+The database defaults to $HADIR_DATA_DIR/hadir.db (or the OS app-data folder).
+`
+
+export type CliIo = { out: (line: string) => void; progress: (line: string) => void }
+
+const IMAGE_EXT = new Set(['.jpg', '.jpeg', '.png'])
+
+type Parsed = { positional: string[]; db: string }
+
+function parseArgs(args: string[]): Parsed {
+  const positional: string[] = []
+  let db: string | undefined
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string
+    if (a === '--db') {
+      db = args[++i]
+      if (!db) throw new HadirError('invalid-args', '--db needs a file name')
+    } else if (a.startsWith('--db=')) db = a.slice(5)
+    else if (a.startsWith('--')) throw new HadirError('invalid-args', `unknown option ${a}`)
+    else positional.push(a)
+  }
+  return { positional, db: db ?? defaultDbFile() }
+}
+
+/** The app (store + dispatcher) as the CLI uses it: every call goes through the one dispatcher. */
+type CliApp = {
+  call<M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<ApiData<M>>
+  close(): void
+}
+
+async function openApp(dbFile: string): Promise<CliApp> {
+  const embeddingModel = embeddingModelTag()
+  const app = await createApp({
+    dbFile,
+    hostKind: 'web',
+    modelBaseUrl: '',
+    wasmBaseUrl: '',
+    embeddingModel,
+    threshold: defaultMatchThreshold(),
+  })
+  return {
+    async call(method, args) {
+      const r = await app.dispatch(method, args)
+      if (!r.ok) throw new HadirError(r.error.code, r.error.message)
+      return r.data as never
+    },
+    close: () => app.close(),
+  }
+}
+
+const round = (n: number, d = 1): number => Math.round(n * 10 ** d) / 10 ** d
+
+export async function runCommand(command: string, args: string[], io: CliIo): Promise<number> {
+  const { positional, db } = parseArgs(args)
+  switch (command) {
+    case 'people': {
+      const app = await openApp(db)
+      try {
+        io.out(JSON.stringify(await app.call('people/list', {})))
+      } finally {
+        app.close()
+      }
+      return 0
+    }
+    case 'delete': {
+      const [personId] = positional
+      if (!personId || positional.length !== 1) throw new HadirError('invalid-args', 'delete needs exactly one person id')
+      const app = await openApp(db)
+      try {
+        const r = await app.call('people/delete', { personId })
+        io.out(JSON.stringify({ personId, ...r }))
+        return r.deleted ? 0 : 1
+      } finally {
+        app.close()
+      }
+    }
+    case 'enroll': {
+      const [dir] = positional
+      if (!dir || positional.length !== 1) throw new HadirError('invalid-args', 'enroll needs exactly one folder')
+      return enroll(dir, db, io)
+    }
+    case 'identify': {
+      if (positional.length === 0) throw new HadirError('invalid-args', 'identify needs at least one image file')
+      return identify(positional, db, io)
+    }
+    default:
+      throw new HadirError('invalid-args', `unknown command '${command}'\n${usage}`)
+  }
+}
+
+type Rejection = { file: string; code: ApiError['code']; message: string }
+type PersonSummary = { personId: string; name: string; stored: number; rejected: Rejection[] }
+
+function listPeopleFolders(dir: string): { personId: string; files: string[] }[] {
+  let entries: string[]
+  try {
+    if (!statSync(dir).isDirectory()) throw new Error('not a folder')
+    entries = readdirSync(dir).sort()
+  } catch {
+    throw new HadirError('invalid-args', `${dir} is not a readable folder of <person-id>/ subfolders`)
+  }
+  const people: { personId: string; files: string[] }[] = []
+  for (const name of entries) {
+    const p = join(dir, name)
+    if (name.startsWith('.') || !statSync(p).isDirectory()) continue
+    const files = readdirSync(p)
+      .filter((f) => !f.startsWith('.') && statSync(join(p, f)).isFile())
+      .sort()
+      .map((f) => join(p, f))
+    people.push({ personId: name, files })
+  }
+  return people
+}
+
+/** Embeds the one face a photo is about, or throws no-face / multiple-faces. */
+export async function embedSubject(pipeline: FacePipeline, file: string): Promise<Float32Array> {
+  const frame = await decodeImageFile(file)
+  const faces = await pipeline.detect(frame)
+  const choice = chooseSubject(faces, frame.width, frame.height)
+  if (choice.kind === 'none') throw new HadirError('no-face', `no face found in ${file}`)
+  if (choice.kind === 'ambiguous') {
+    throw new HadirError('multiple-faces', `${choice.count} faces in ${file} and none clearly the subject; use a photo of one person`)
+  }
+  return pipeline.embed(frame, faces[choice.index] as (typeof faces)[number])
+}
+
+async function enroll(dir: string, db: string, io: CliIo): Promise<number> {
+  const folders = listPeopleFolders(dir)
+  const total = folders.reduce((n, f) => n + f.files.length, 0)
+  const app = await openApp(db)
+  const { pipeline } = await createNodePipeline()
+  const tag = pipeline.embedderInfo
+  const t0 = performance.now()
+  const people: PersonSummary[] = []
+  let done = 0
+  let processed = 0
+  try {
+    for (const folder of folders) {
+      const summary: PersonSummary = { personId: folder.personId, name: folder.personId, stored: 0, rejected: [] }
+      await app.call('people/upsert', { id: folder.personId, name: folder.personId })
+      for (const file of folder.files) {
+        done++
+        const shown = `${folder.personId}/${basename(file)}`
+        if (!IMAGE_EXT.has(extname(file).toLowerCase())) {
+          summary.rejected.push({ file: shown, code: 'image-unreadable', message: 'not a .jpg, .jpeg or .png file' })
+          io.progress(`enroll ${done}/${total} ${shown}: skipped (not an image file)`)
+          continue
+        }
+        try {
+          processed++
+          const embedding = await embedSubject(pipeline, file)
+          await app.call('enrollment/add-template', { personId: folder.personId, modelId: tag.modelId, modelVersion: tag.modelVersion, embedding: Array.from(embedding) })
+          summary.stored++
+          io.progress(`enroll ${done}/${total} ${shown}: stored`)
+        } catch (err) {
+          const e = toApiError(err)
+          if (e.code === 'db-error' || e.code === 'disk-full' || e.code === 'db-not-writable' || e.code === 'internal') throw err
+          summary.rejected.push({ file: shown, code: e.code, message: e.message })
+          io.progress(`enroll ${done}/${total} ${shown}: rejected (${e.code})`)
+        }
+      }
+      people.push(summary)
+    }
+  } finally {
+    app.close()
+  }
+  const seconds = (performance.now() - t0) / 1000
+  const templates = people.reduce((n, p) => n + p.stored, 0)
+  io.out(
+    JSON.stringify({
+      db,
+      people,
+      totals: { people: people.length, templates, rejected: people.reduce((n, p) => n + p.rejected.length, 0) },
+      imagesPerSecond: round(processed / Math.max(seconds, 1e-9), 2),
+    }),
+  )
+  return 0
+}
+
+async function identify(files: string[], db: string, io: CliIo): Promise<number> {
+  const app = await openApp(db)
+  const { pipeline } = await createNodePipeline()
+  const tag = pipeline.embedderInfo
+  try {
+    let i = 0
+    for (const file of files) {
+      i++
+      if (files.length > 1) io.progress(`identify ${i}/${files.length} ${file}`)
+      try {
+        const t0 = performance.now()
+        const frame = await decodeImageFile(file)
+        const t1 = performance.now()
+        const { faces, timings } = await pipeline.analyze(frame)
+        const t2 = performance.now()
+        const out = []
+        for (const face of faces) {
+          const r = await app.call('recognition/identify', { modelId: tag.modelId, modelVersion: tag.modelVersion, embedding: Array.from(face.embedding) })
+          out.push({
+            box: face.box.map((v) => Math.round(v / frame.scale)),
+            personId: r.personId,
+            name: r.name,
+            similarity: round(r.similarity, 4),
+            decision: r.decision,
+            confidence: r.confidence,
+          })
+        }
+        const matchMs = performance.now() - t2
+        io.out(JSON.stringify({ file, faces: out, timings: { decodeMs: round(t1 - t0), detectMs: round(timings.detectMs), embedMs: round(timings.embedMs), matchMs: round(matchMs, 2) } }))
+      } catch (err) {
+        const e = toApiError(err)
+        if (e.code === 'internal' || e.code === 'db-error' || e.code === 'model-missing' || e.code === 'model-corrupt') throw err
+        io.out(JSON.stringify({ file, error: { code: e.code, message: e.message } }))
+      }
+    }
+  } finally {
+    app.close()
+  }
+  return 0
+}

@@ -1,0 +1,52 @@
+import { createRequire } from 'node:module'
+import { readFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import type { Human } from '@vladmandic/human'
+import * as ort from 'onnxruntime-web'
+import { createEmbedder } from '../../src/vision/core/embedder'
+import { FacePipeline } from '../../src/vision/core/face-pipeline'
+import { humanConfig } from '../../src/vision/core/human-config'
+import { embeddingModelTag, modelEntry, modelsDir, verifyModels, readVerified } from '../server/models/manifest'
+
+const require = createRequire(import.meta.url)
+
+/**
+ * Human's node-wasm build loads models with `fetch`, which in Node cannot read `file://` URLs.
+ * Serve those from disk (and only those); every other request goes to the real fetch.
+ */
+function allowFileFetch(): void {
+  const g = globalThis as { fetch: typeof fetch; __hadirFileFetch?: boolean }
+  if (g.__hadirFileFetch) return
+  const realFetch = g.fetch.bind(globalThis)
+  g.fetch = async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
+    if (url.startsWith('file://')) {
+      const bytes = await readFile(fileURLToPath(url))
+      return new Response(bytes, { status: 200, headers: { 'content-type': url.endsWith('.json') ? 'application/json' : 'application/octet-stream' } })
+    }
+    return realFetch(input, init)
+  }
+  g.__hadirFileFetch = true
+}
+
+/**
+ * The vision pipeline in Node: Human's node-wasm build (imported by file path) and onnxruntime-web,
+ * the same code and models as the renderer. Checks every model file against the manifest first.
+ */
+export async function createNodePipeline(opts: { maxFaces?: number; dir?: string } = {}): Promise<{ pipeline: FacePipeline; loadMs: number }> {
+  const t0 = performance.now()
+  const dir = opts.dir ?? modelsDir()
+  verifyModels(dir)
+  allowFileFetch()
+  const humanPath = join(dirname(require.resolve('@vladmandic/human')), 'human.node-wasm.js')
+  const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + '/'
+  const mod = require(humanPath) as { Human: new (config: object) => Human }
+  const human = new mod.Human(humanConfig({ modelBasePath: `${pathToFileURL(join(dir, 'human')).href}/`, wasmPath: wasmDir, maxFaces: opts.maxFaces ?? 20 }))
+  await human.load()
+  await human.tf.ready()
+  ort.env.wasm.numThreads = 1
+  const tag = embeddingModelTag(dir)
+  const embedder = await createEmbedder(ort, readVerified(modelEntry('fr-feature', dir), dir), tag)
+  return { pipeline: new FacePipeline(human, embedder), loadMs: performance.now() - t0 }
+}

@@ -1,0 +1,149 @@
+import fs from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { TEST_MODEL } from '../server/testing/fixtures'
+import { main, portFromEnv, resolveInside, resolveStaticPath, startHost, type StartedHost } from './host'
+
+let tmp: string
+let host: StartedHost
+
+/** raw HTTP GET so that `..` and `%2e%2e` reach the server unnormalised */
+function rawGet(port: number, target: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(port, '127.0.0.1', () => sock.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`))
+    let data = ''
+    sock.on('data', (c) => (data += c.toString()))
+    sock.on('end', () => resolve({ status: Number(data.split(' ')[1]), body: data.split('\r\n\r\n').slice(1).join('\r\n\r\n') }))
+    sock.on('error', reject)
+  })
+}
+
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hadir-host-'))
+  const w = (rel: string, content: string) => {
+    fs.mkdirSync(path.dirname(path.join(tmp, rel)), { recursive: true })
+    fs.writeFileSync(path.join(tmp, rel), content)
+  }
+  w('renderer/index.html', '<!doctype html><title>Hadir</title>')
+  w('renderer/assets/app.mjs', 'export {}')
+  w('models/manifest.json', '{"a":1}')
+  w('models/human/blazeface.bin', 'BIN')
+  w('models/recognition/arc.onnx', 'ONNX')
+  w('ort/ort-wasm-simd.wasm', 'WASM')
+  w('secret.txt', 'TOP SECRET')
+  host = await startHost({
+    port: 0,
+    rendererDir: path.join(tmp, 'renderer'),
+    modelsDir: path.join(tmp, 'models'),
+    wasmDirs: { ort: path.join(tmp, 'ort') },
+    dbFile: path.join(tmp, 'data', 'hadir.db'),
+    embeddingModel: { ...TEST_MODEL },
+    threshold: 0.5,
+  })
+})
+afterAll(async () => {
+  await host?.close()
+  fs.rmSync(tmp, { recursive: true, force: true })
+})
+
+describe('startHost', () => {
+  it('listens on an ephemeral 127.0.0.1 port', () => {
+    expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/)
+    expect(host.port).toBeGreaterThan(0)
+    expect(fs.existsSync(path.join(tmp, 'data', 'hadir.db'))).toBe(true)
+  })
+
+  it('serves files with content types and COOP/COEP/CORP headers', async () => {
+    const cases: Array<[string, string, string]> = [
+      ['/', 'text/html; charset=utf-8', '<!doctype html><title>Hadir</title>'],
+      ['/assets/app.mjs', 'text/javascript; charset=utf-8', 'export {}'],
+      ['/models/manifest.json', 'application/json; charset=utf-8', '{"a":1}'],
+      ['/models/human/blazeface.bin', 'application/octet-stream', 'BIN'],
+      ['/models/recognition/arc.onnx', 'application/octet-stream', 'ONNX'],
+      ['/wasm/ort/ort-wasm-simd.wasm', 'application/wasm', 'WASM'],
+      ['/enroll', 'text/html; charset=utf-8', '<!doctype html><title>Hadir</title>'],
+    ]
+    for (const [url, type, body] of cases) {
+      const res = await fetch(new URL(url, host.url))
+      expect(res.status, url).toBe(200)
+      expect(res.headers.get('content-type'), url).toBe(type)
+      expect(res.headers.get('cross-origin-opener-policy')).toBe('same-origin')
+      expect(res.headers.get('cross-origin-embedder-policy')).toBe('require-corp')
+      expect(res.headers.get('cross-origin-resource-policy')).toBe('same-origin')
+      expect(await res.text(), url).toBe(body)
+    }
+    const missing = await fetch(new URL('/assets/missing.js', host.url))
+    expect(missing.status).toBe(404)
+    expect(missing.headers.get('cross-origin-embedder-policy')).toBe('require-corp')
+    expect((await fetch(new URL('/wasm/nope/x.wasm', host.url))).status).toBe(404)
+    expect((await fetch(new URL('/wasm/__proto__/x.wasm', host.url))).status).toBe(404)
+  })
+
+  it('makes path traversal impossible', async () => {
+    for (const target of [
+      '/../secret.txt',
+      '/models/../secret.txt',
+      '/models/%2e%2e/secret.txt',
+      '/models/..%2fsecret.txt',
+      '/wasm/ort/../../secret.txt',
+      '/wasm/ort/%2e%2e%2f%2e%2e%2fsecret.txt',
+      '/models/..%5csecret.txt',
+      '/models/%00manifest.json',
+    ]) {
+      const res = await rawGet(host.port, target)
+      expect(res.body, target).not.toContain('TOP SECRET')
+      expect([400, 404], target).toContain(res.status)
+    }
+    expect(resolveInside(path.join(tmp, 'models'), '../secret.txt')).toBeNull()
+    expect(resolveInside(path.join(tmp, 'models'), '/etc/passwd')).toBeNull()
+    expect(resolveInside(path.join(tmp, 'models'), 'manifest.json')?.size).toBe(7)
+  })
+
+  it('answers the API with the store behind it', async () => {
+    const res = await fetch(new URL('/api/invoke/host/info', host.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+    expect(await res.json()).toMatchObject({ ok: true, data: { kind: 'web', modelBaseUrl: '/models/', wasmBaseUrl: '/wasm/', embeddingModel: TEST_MODEL } })
+  })
+})
+
+describe('main', () => {
+  it('reads HADIR_PORT / HADIR_DATA_DIR and prints exactly one line', async () => {
+    const lines: string[] = []
+    const dataDir = path.join(tmp, 'main-data')
+    const h = await main(
+      { rendererDir: path.join(tmp, 'renderer'), modelsDir: path.join(tmp, 'models'), wasmDirs: {}, embeddingModel: { ...TEST_MODEL }, threshold: 0.5 },
+      { HADIR_PORT: '0', HADIR_DATA_DIR: dataDir },
+      (l) => lines.push(l),
+    )
+    try {
+      expect(lines).toEqual([`Hadir web kiosk: http://127.0.0.1:${h.port}/`])
+      expect(fs.existsSync(path.join(dataDir, 'hadir.db'))).toBe(true)
+    } finally {
+      await h.close()
+      process.removeAllListeners('SIGINT')
+      process.removeAllListeners('SIGTERM')
+    }
+  })
+  it('portFromEnv', () => {
+    expect(portFromEnv({})).toBe(4477)
+    expect(portFromEnv({ HADIR_PORT: '0' })).toBe(0)
+    expect(portFromEnv({ HADIR_PORT: '8080' })).toBe(8080)
+    expect(() => portFromEnv({ HADIR_PORT: 'abc' })).toThrow(RangeError)
+    expect(() => portFromEnv({ HADIR_PORT: '70000' })).toThrow(RangeError)
+  })
+})
+
+describe('resolveStaticPath', () => {
+  it('routes renderer, models and wasm and refuses escapes', () => {
+    const dirs = { rendererDir: path.join(tmp, 'renderer'), modelsDir: path.join(tmp, 'models'), wasmDirs: { ort: path.join(tmp, 'ort') } }
+    expect(resolveStaticPath(dirs, '/')?.file).toBe(fs.realpathSync(path.join(tmp, 'renderer', 'index.html')))
+    expect(resolveStaticPath(dirs, '/kiosk')?.file).toBe(fs.realpathSync(path.join(tmp, 'renderer', 'index.html')))
+    expect(resolveStaticPath(dirs, '/models/human/blazeface.bin')?.size).toBe(3)
+    expect(resolveStaticPath(dirs, '/wasm/ort/ort-wasm-simd.wasm')?.size).toBe(4)
+    expect(resolveStaticPath(dirs, '/wasm/ort')).toBeNull()
+    expect(resolveStaticPath(dirs, '/models/../secret.txt')).toBeNull()
+    expect(resolveStaticPath(dirs, '/../secret.txt')).toBeNull()
+    expect(resolveStaticPath(dirs, '/missing.js')).toBeNull()
+  })
+})

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest'
+import { IPC_INVOKE } from '../../src/shared/api/transport'
+import type { DispatchFn } from '../server/dispatch'
+import { createFakeIpcPair } from '../server/testing/fake-ipc'
+import { registerIpc } from './ipc-transport'
+
+describe('registerIpc', () => {
+  it('handles IPC_INVOKE by dispatching with transport ipc', async () => {
+    const seen: unknown[] = []
+    const dispatchFn: DispatchFn = async (method, args, ctx) => {
+      seen.push([method, args, ctx])
+      return { ok: true, data: 42 }
+    }
+    const { ipcMain, ipcRenderer, channels } = createFakeIpcPair()
+    registerIpc(ipcMain, dispatchFn)
+    expect(channels()).toEqual([IPC_INVOKE])
+    expect(await ipcRenderer.invoke(IPC_INVOKE, 'people/list', { activeOnly: true })).toEqual({ ok: true, data: 42 })
+    expect(seen).toEqual([['people/list', { activeOnly: true }, { transport: 'ipc' }]])
+    await ipcRenderer.invoke(IPC_INVOKE, 7, null)
+    expect(seen[1]).toEqual(['7', null, { transport: 'ipc' }])
+  })
+
+  it('refuses untrusted senders without dispatching', async () => {
+    let called = false
+    const { ipcMain, ipcRenderer } = createFakeIpcPair()
+    registerIpc(
+      ipcMain,
+      async () => {
+        called = true
+        return { ok: true, data: null }
+      },
+      { isTrustedSender: () => false },
+    )
+    expect(await ipcRenderer.invoke(IPC_INVOKE, 'host/info', {})).toMatchObject({ ok: false, error: { code: 'transport-error' } })
+    expect(called).toBe(false)
+  })
+})

@@ -1,0 +1,126 @@
+import fs from 'node:fs'
+import { createRequire } from 'node:module'
+import os from 'node:os'
+import path from 'node:path'
+import type BetterSqlite3 from 'better-sqlite3'
+import type { Database } from 'better-sqlite3'
+import { HadirError } from '../../../src/shared/api/result'
+import { migrate } from './migrate'
+
+export type { Database }
+
+type DatabaseCtor = typeof BetterSqlite3
+
+/**
+ * Electron loads the N-API build (`better-sqlite3-napi`, ABI-stable, needs Node ≥ 22 / Electron);
+ * plain Node (tests, the web host, the CLI) loads `better-sqlite3` built for its own ABI.
+ */
+export function loadSqlite(): DatabaseCtor {
+  const require = createRequire(import.meta.url)
+  const name = process.versions.electron ? 'better-sqlite3-napi' : 'better-sqlite3'
+  return require(name) as DatabaseCtor
+}
+
+/** Data folder: `HADIR_DATA_DIR`, else the OS per-user app-data folder + `/Hadir`. */
+export function dataDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home: string = os.homedir(),
+): string {
+  const fromEnv = env.HADIR_DATA_DIR
+  if (fromEnv && fromEnv.trim() !== '') return path.resolve(fromEnv)
+  if (platform === 'win32') {
+    return path.win32.join(env.APPDATA || path.win32.join(home, 'AppData', 'Roaming'), 'Hadir')
+  }
+  if (platform === 'darwin') return path.posix.join(home, 'Library', 'Application Support', 'Hadir')
+  const xdg = env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.posix.join(home, '.config')
+  return path.posix.join(xdg, 'Hadir')
+}
+
+/** `<dataDir>/hadir.db` */
+export function defaultDbFile(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(dataDir(env), 'hadir.db')
+}
+
+function notWritable(target: string, cause: unknown): HadirError {
+  const why = cause instanceof Error ? cause.message : String(cause)
+  return new HadirError(
+    'db-not-writable',
+    `Cannot write the database at ${target} (${why}). Make the folder writable or set HADIR_DATA_DIR to a writable folder.`,
+    { path: target },
+  )
+}
+
+/**
+ * Opens (creating if needed) the SQLite database, sets WAL / foreign keys / busy timeout and migrates it.
+ * Throws HadirError 'db-not-writable' when the folder or file cannot be written,
+ * DbFromFutureError ('db-from-future') when the file comes from a newer app.
+ */
+export function openDb(file: string): Database {
+  const inMemory = file === ':memory:'
+  const target = inMemory ? file : path.resolve(file)
+  if (!inMemory) {
+    const dir = path.dirname(target)
+    try {
+      fs.mkdirSync(dir, { recursive: true })
+      fs.accessSync(dir, fs.constants.W_OK)
+      if (fs.existsSync(target)) fs.accessSync(target, fs.constants.W_OK)
+    } catch (err) {
+      throw notWritable(target, err)
+    }
+  }
+  const Sqlite = loadSqlite()
+  let db: Database
+  try {
+    db = new Sqlite(target)
+  } catch (err) {
+    throw notWritable(target, err)
+  }
+  try {
+    if (!inMemory) db.pragma('journal_mode = WAL')
+    db.pragma('foreign_keys = ON')
+    db.pragma('busy_timeout = 5000')
+    db.pragma('synchronous = NORMAL')
+    migrate(db)
+    return db
+  } catch (err) {
+    db.close()
+    if (err instanceof HadirError) throw err
+    const code = sqliteCode(err)
+    if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_PERM')) {
+      throw notWritable(target, err)
+    }
+    throw wrapDbError(err)
+  }
+}
+
+function sqliteCode(err: unknown): string {
+  if (err && typeof err === 'object' && 'code' in err && typeof (err as { code: unknown }).code === 'string') {
+    return (err as { code: string }).code
+  }
+  return ''
+}
+
+/**
+ * Maps a SQLite error to the HadirError the API reports. Use at write sites: `catch (e) { throw wrapDbError(e) }`.
+ * Non-SQLite errors are returned unchanged (they become 'internal').
+ */
+export function wrapDbError(err: unknown): unknown {
+  if (err instanceof HadirError) return err
+  const code = sqliteCode(err)
+  if (!code.startsWith('SQLITE_')) return err
+  const msg = err instanceof Error ? err.message : String(err)
+  if (code === 'SQLITE_FULL') return new HadirError('disk-full', `The disk is full: ${msg}`, { sqlite: code })
+  if (code.startsWith('SQLITE_READONLY')) return new HadirError('db-not-writable', `The database is read-only: ${msg}`, { sqlite: code })
+  if (code.startsWith('SQLITE_CONSTRAINT')) return new HadirError('conflict', `Database constraint failed: ${msg}`, { sqlite: code })
+  return new HadirError('db-error', `Database error: ${msg}`, { sqlite: code })
+}
+
+/** Runs `fn`, mapping SQLite errors with `wrapDbError`. */
+export function withDbErrors<T>(fn: () => T): T {
+  try {
+    return fn()
+  } catch (err) {
+    throw wrapDbError(err)
+  }
+}

@@ -1,0 +1,181 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Database } from 'better-sqlite3'
+import type { ApiArgs, ApiData, ApiMethod } from '../../src/shared/api/contract'
+import type { ApiResult } from '../../src/shared/api/result'
+import { dispatch } from './dispatch'
+import { createHandlers, localDayKey, nextDirection, type ServerHandlers } from './handlers'
+import { FaceIndex } from './recognition/face-index'
+import { listOutbox } from './store/attendance-store'
+import { listAudit } from './store/audit-log'
+import { countTemplates } from './store/template-store'
+import { createTestDb } from './testing/create-test-db'
+import { emb, fakeClock, TEST_MODEL, testHostInfo } from './testing/fixtures'
+
+const T0 = new Date(2025, 0, 6, 8, 0, 0).getTime() // Monday 08:00 local
+const MIN = 60_000
+
+let db: Database
+let index: FaceIndex
+let handlers: ServerHandlers
+let clock: ReturnType<typeof fakeClock>
+
+async function call<M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<ApiData<M>> {
+  const res = (await dispatch(handlers, method, args, { transport: 'direct' })) as ApiResult<ApiData<M>>
+  if (!res.ok) throw new Error(`${method} failed: ${res.error.code} ${res.error.message}`)
+  return res.data
+}
+const callRaw = (method: string, args: unknown) => dispatch(handlers, method, args, { transport: 'direct' })
+
+beforeEach(async () => {
+  db = createTestDb()
+  index = new FaceIndex(TEST_MODEL)
+  clock = fakeClock(T0)
+  handlers = createHandlers({ db, index, hostInfo: () => testHostInfo(), threshold: 0.5, cooldownMs: 5 * MIN, now: clock.now, kioskId: 'kiosk-A' })
+  await call('people/upsert', { id: 'E1', name: 'Ani' })
+  await call('people/upsert', { id: 'E2', name: 'Budi' })
+  await call('enrollment/add-template', { ...emb([1, 0, 0, 0]), personId: 'E1', quality: 0.9 })
+  await call('enrollment/add-template', { ...emb([0, 1, 0, 0]), personId: 'E2' })
+})
+afterEach(() => db.close())
+
+describe('handlers: people and enrollment', () => {
+  it('lists people with template counts, adds templates to the index', async () => {
+    expect((await call('people/list', {})).map((p) => [p.id, p.templates])).toEqual([
+      ['E1', 1],
+      ['E2', 1],
+    ])
+    expect(index.size).toBe(2)
+    expect(await call('host/info', {})).toEqual(testHostInfo())
+  })
+
+  it('add-template for an unknown person is not-found and leaves the index alone', async () => {
+    const res = await callRaw('enrollment/add-template', { ...emb([1, 1, 0, 0]), personId: 'ghost' })
+    expect(res).toMatchObject({ ok: false, error: { code: 'not-found' } })
+    expect(index.size).toBe(2)
+  })
+
+  it('people/delete removes templates from the store and the index at once', async () => {
+    expect(await call('people/delete', { personId: 'E1' })).toEqual({ deleted: true, templates: 1 })
+    expect(index.hasPerson('E1')).toBe(false)
+    expect(countTemplates(db, 'E1')).toBe(0)
+    const id = await call('recognition/identify', emb([1, 0, 0, 0]))
+    expect(id.personId).not.toBe('E1')
+    expect(id.decision).toBe('unknown')
+    expect(await call('people/delete', { personId: 'E1' })).toEqual({ deleted: false, templates: 0 })
+  })
+
+  it('audits with the actor from the context', async () => {
+    await dispatch(handlers, 'people/upsert', { id: 'E3', name: 'Citra' }, { transport: 'http', actor: 'admin' })
+    expect(listAudit(db, 1)[0]).toMatchObject({ actor: 'admin', action: 'person.create', subject: 'E3' })
+  })
+})
+
+describe('handlers: identify', () => {
+  it('matches above threshold with confidence and second-best similarity', async () => {
+    const id = await call('recognition/identify', emb([0.9, 0.1, 0, 0]))
+    expect(id).toMatchObject({ decision: 'match', personId: 'E1', name: 'Ani', confidence: 'high', threshold: 0.5 })
+    expect(id.similarity).toBeCloseTo(0.9 / Math.hypot(0.9, 0.1), 5)
+    expect(id.secondSimilarity).toBeCloseTo(0.1 / Math.hypot(0.9, 0.1), 5)
+  })
+
+  it('below threshold is unknown, unnamed', async () => {
+    const id = await call('recognition/identify', emb([0, 0, 1, 0.2]))
+    expect(id).toMatchObject({ decision: 'unknown', name: null, confidence: 'low' })
+    expect(id.similarity).toBe(0)
+  })
+
+  it('empty index → unknown with personId null, not an error', async () => {
+    await call('people/delete', { personId: 'E1' })
+    await call('people/delete', { personId: 'E2' })
+    expect(await call('recognition/identify', emb([1, 0, 0, 0]))).toEqual({
+      decision: 'unknown',
+      personId: null,
+      name: null,
+      similarity: 0,
+      confidence: 'low',
+      secondSimilarity: 0,
+      threshold: 0.5,
+    })
+  })
+
+  it('model mismatch, wrong dim, NaN, non-array → coded errors', async () => {
+    expect(await callRaw('recognition/identify', { modelId: 'other', modelVersion: '1', embedding: [1, 0, 0, 0] })).toMatchObject({
+      ok: false,
+      error: { code: 'model-mismatch' },
+    })
+    expect(await callRaw('recognition/identify', { ...emb([1, 0, 0, 0]), modelVersion: '2' })).toMatchObject({ ok: false, error: { code: 'model-mismatch' } })
+    expect(await callRaw('recognition/identify', emb([1, 0, 0]))).toMatchObject({ ok: false, error: { code: 'invalid-args' } })
+    expect(await callRaw('recognition/identify', emb([1, Number.NaN, 0, 0]))).toMatchObject({ ok: false, error: { code: 'invalid-args' } })
+    expect(await callRaw('recognition/identify', { ...emb([]), embedding: 'nope' })).toMatchObject({ ok: false, error: { code: 'invalid-args' } })
+    expect(await callRaw('recognition/identify', { ...emb([]), embedding: [1, '2', 0, 0] })).toMatchObject({ ok: false, error: { code: 'invalid-args' } })
+    expect(await callRaw('enrollment/add-template', { ...emb([0, 0, 0, 0]), personId: 'E1' })).toMatchObject({ ok: false, error: { code: 'invalid-args' } })
+  })
+})
+
+describe('handlers: kiosk/recognize', () => {
+  it('unknown face writes nothing', async () => {
+    const out = await call('kiosk/recognize', emb([0, 0, 1, 0]))
+    expect(out.kind).toBe('unknown')
+    expect(await call('attendance/list', {})).toEqual([])
+    expect(listOutbox(db)).toEqual([])
+  })
+
+  it('records in, then cooldown, then out, then in; with outbox rows', async () => {
+    const first = await call('kiosk/recognize', emb([1, 0, 0, 0]))
+    expect(first.kind).toBe('recorded')
+    if (first.kind !== 'recorded') throw new Error('unreachable')
+    expect(first.event).toMatchObject({ personId: 'E1', personName: 'Ani', direction: 'in', at: T0, source: 'kiosk' })
+    expect(first.event.similarity).toBeCloseTo(1, 5)
+
+    clock.advance(2 * MIN)
+    const again = await call('kiosk/recognize', emb([1, 0, 0, 0]))
+    expect(again).toMatchObject({ kind: 'already-recorded', event: { id: first.event.id, direction: 'in' } })
+
+    clock.advance(4 * MIN) // 6 min after the first
+    const out = await call('kiosk/recognize', emb([1, 0, 0, 0]))
+    expect(out).toMatchObject({ kind: 'recorded', event: { direction: 'out', at: T0 + 6 * MIN } })
+
+    clock.advance(60 * MIN)
+    const back = await call('kiosk/recognize', emb([1, 0, 0, 0]))
+    expect(back).toMatchObject({ kind: 'recorded', event: { direction: 'in' } })
+
+    const events = await call('attendance/list', { personId: 'E1' })
+    expect(events.map((e) => e.direction)).toEqual(['in', 'out', 'in'])
+    const outbox = listOutbox(db)
+    expect(outbox.map((o) => o.id).sort()).toEqual(events.map((e) => e.id).sort())
+    expect(outbox[0]?.payload).toMatchObject({ kioskId: 'kiosk-A', personId: 'E1' })
+  })
+
+  it('uses seenAt over now() for the cooldown and the event time', async () => {
+    const a = await call('kiosk/recognize', { ...emb([1, 0, 0, 0]), seenAt: T0 - 10 * MIN })
+    expect(a).toMatchObject({ kind: 'recorded', event: { at: T0 - 10 * MIN, direction: 'in' } })
+    const b = await call('kiosk/recognize', { ...emb([1, 0, 0, 0]), seenAt: T0 - 8 * MIN })
+    expect(b.kind).toBe('already-recorded')
+    const c = await call('kiosk/recognize', emb([1, 0, 0, 0]))
+    expect(c).toMatchObject({ kind: 'recorded', event: { at: T0, direction: 'out' } })
+  })
+
+  it('the first event of a new local day is "in" even after an "in" yesterday', async () => {
+    await call('kiosk/recognize', emb([1, 0, 0, 0]))
+    clock.set(new Date(2025, 0, 7, 8, 0, 0).getTime())
+    const next = await call('kiosk/recognize', emb([1, 0, 0, 0]))
+    expect(next).toMatchObject({ kind: 'recorded', event: { direction: 'in' } })
+  })
+
+  it('cooldown is per person', async () => {
+    await call('kiosk/recognize', emb([1, 0, 0, 0]))
+    const other = await call('kiosk/recognize', emb([0, 1, 0, 0]))
+    expect(other).toMatchObject({ kind: 'recorded', event: { personId: 'E2', personName: 'Budi', direction: 'in' } })
+  })
+})
+
+describe('nextDirection', () => {
+  const ev = (at: number, direction: 'in' | 'out') => ({ id: 'x', personId: 'p', personName: 'n', direction, at, similarity: 1, source: 'kiosk' as const })
+  it('alternates within a day and resets across days', () => {
+    expect(nextDirection(null, T0)).toBe('in')
+    expect(nextDirection(ev(T0, 'in'), T0 + MIN)).toBe('out')
+    expect(nextDirection(ev(T0, 'out'), T0 + MIN)).toBe('in')
+    expect(nextDirection(ev(new Date(2025, 0, 5, 23, 59).getTime(), 'in'), new Date(2025, 0, 6, 0, 1).getTime())).toBe('in')
+    expect(localDayKey(T0)).toBe('2025-1-6')
+  })
+})

@@ -1,0 +1,44 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Database } from 'better-sqlite3'
+import { createTestDb } from '../testing/create-test-db'
+import { listAudit } from './audit-log'
+import { upsertPerson } from './people-store'
+import { addTemplate, loadTemplates } from './template-store'
+
+const M = { modelId: 'arcface', modelVersion: '1' }
+const M2 = { modelId: 'arcface', modelVersion: '2' }
+let db: Database
+beforeEach(() => {
+  db = createTestDb()
+})
+afterEach(() => db.close())
+
+describe('template-store', () => {
+  it('stores and loads one model’s templates for active people, never writing the embedding to the audit log', () => {
+    upsertPerson(db, { id: 'E1', name: 'Ani' }, { now: 1, actor: 't', model: M })
+    upsertPerson(db, { id: 'E2', name: 'Budi' }, { now: 1, actor: 't', model: M })
+    const id1 = addTemplate(db, { personId: 'E1', model: M, embedding: new Float32Array([0.6, 0.8]), quality: 0.7, source: 'cli' }, { now: 2, actor: 't' })
+    addTemplate(db, { personId: 'E2', model: M, embedding: new Float32Array([1, 0]), source: 'cli' }, { now: 3, actor: 't' })
+    addTemplate(db, { personId: 'E2', model: M2, embedding: new Float32Array([0, 1]), source: 'cli' }, { now: 3, actor: 't' })
+    const loaded = loadTemplates(db, { ...M, dim: 2 })
+    expect(loaded.map((t) => [t.id, t.personId, Array.from(t.embedding)])).toEqual([
+      [id1, 'E1', [0.6000000238418579, 0.800000011920929]],
+      [id1 + 1, 'E2', [1, 0]],
+    ])
+    expect(loadTemplates(db, { ...M, dim: 3 })).toEqual([])
+    db.prepare(`UPDATE people SET active = 0 WHERE id = 'E2'`).run()
+    expect(loadTemplates(db, { ...M, dim: 2 }).map((t) => t.personId)).toEqual(['E1'])
+    const details = JSON.stringify(listAudit(db))
+    expect(details).not.toContain('0.6')
+    expect(details).toContain('"templateId"')
+  })
+
+  it('throws not-found for an unknown person and writes nothing', () => {
+    expect(() => addTemplate(db, { personId: 'ghost', model: M, embedding: new Float32Array([1]), source: 'cli' }, { now: 1, actor: 't' })).toThrow(
+      expect.objectContaining({ code: 'not-found' }),
+    )
+    expect(db.prepare('SELECT count(*) AS n FROM face_templates').get()).toEqual({ n: 0 })
+    expect(listAudit(db)).toEqual([])
+  })
+})
+

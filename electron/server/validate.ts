@@ -1,0 +1,121 @@
+import type { ApiArgs, ApiMethod, EmbeddingInput } from '../../src/shared/api/contract'
+import { HadirError } from '../../src/shared/api/result'
+
+/**
+ * Hand-written argument validators, one per method. Each returns a fresh object holding only
+ * the known fields (unknown keys are dropped), or throws HadirError('invalid-args').
+ * Runs in dispatch() before any handler, so handlers can trust their argument types.
+ */
+export type Validators = { [M in ApiMethod]: (args: unknown) => ApiArgs<M> }
+
+/** Upper bound on an embedding's length accepted over the API. */
+export const MAX_EMBEDDING_DIM = 4096
+export const MAX_ID_LENGTH = 64
+export const MAX_NAME_LENGTH = 200
+export const MAX_LIST_LIMIT = 10_000
+
+const bad = (message: string, field?: string): HadirError => new HadirError('invalid-args', message, field ? { field } : undefined)
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/
+
+type Obj = Record<string, unknown>
+
+/** `undefined`/`null` → `{}` when every field is optional; otherwise a plain object is required. */
+function object(args: unknown, allOptional: boolean): Obj {
+  if ((args === undefined || args === null) && allOptional) return {}
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) throw bad('arguments must be an object')
+  return args as Obj
+}
+
+function str(o: Obj, field: string, max: number, opts: { optional?: boolean; trim?: boolean } = {}): string | undefined {
+  const v = o[field]
+  if (v === undefined && opts.optional) return undefined
+  if (typeof v !== 'string') throw bad(`${field} must be a string`, field)
+  const s = opts.trim ? v.trim() : v
+  if (s.length === 0) throw bad(`${field} must not be empty`, field)
+  if (s.length > max) throw bad(`${field} is longer than ${max} characters`, field)
+  if (CONTROL_CHARS.test(s)) throw bad(`${field} contains control characters`, field)
+  return s
+}
+
+function num(o: Obj, field: string, opts: { min?: number; max?: number; integer?: boolean } = {}): number | undefined {
+  const v = o[field]
+  if (v === undefined) return undefined
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(`${field} must be a finite number`, field)
+  if (opts.integer && !Number.isInteger(v)) throw bad(`${field} must be an integer`, field)
+  if (opts.min !== undefined && v < opts.min) throw bad(`${field} must be ≥ ${opts.min}`, field)
+  if (opts.max !== undefined && v > opts.max) throw bad(`${field} must be ≤ ${opts.max}`, field)
+  return v
+}
+
+function bool(o: Obj, field: string): boolean | undefined {
+  const v = o[field]
+  if (v === undefined) return undefined
+  if (typeof v !== 'boolean') throw bad(`${field} must be a boolean`, field)
+  return v
+}
+
+function embeddingInput(o: Obj): EmbeddingInput {
+  const modelId = str(o, 'modelId', 128) as string
+  const modelVersion = str(o, 'modelVersion', 64) as string
+  const e = o.embedding
+  if (!Array.isArray(e)) throw bad('embedding must be an array of numbers', 'embedding')
+  if (e.length === 0 || e.length > MAX_EMBEDDING_DIM) throw bad(`embedding must have 1..${MAX_EMBEDDING_DIM} values`, 'embedding')
+  const embedding = new Array<number>(e.length)
+  for (let i = 0; i < e.length; i++) {
+    const x: unknown = e[i]
+    if (typeof x !== 'number' || !Number.isFinite(x)) throw bad(`embedding[${i}] is not a finite number`, 'embedding')
+    embedding[i] = x
+  }
+  return { modelId, modelVersion, embedding }
+}
+
+function withOptional<T extends Obj>(base: T, extra: Obj): T {
+  for (const [k, v] of Object.entries(extra)) if (v !== undefined) (base as Obj)[k] = v
+  return base
+}
+
+export const VALIDATORS: Validators = {
+  'host/info': (args) => {
+    object(args, true)
+    return {}
+  },
+  'people/list': (args) => {
+    const o = object(args, true)
+    return withOptional({}, { activeOnly: bool(o, 'activeOnly') })
+  },
+  'people/upsert': (args) => {
+    const o = object(args, false)
+    return { id: str(o, 'id', MAX_ID_LENGTH, { trim: true }) as string, name: str(o, 'name', MAX_NAME_LENGTH, { trim: true }) as string }
+  },
+  'people/delete': (args) => {
+    const o = object(args, false)
+    return { personId: str(o, 'personId', MAX_ID_LENGTH, { trim: true }) as string }
+  },
+  'enrollment/add-template': (args) => {
+    const o = object(args, false)
+    const base = { ...embeddingInput(o), personId: str(o, 'personId', MAX_ID_LENGTH, { trim: true }) as string }
+    return withOptional(base, { quality: num(o, 'quality', { min: 0, max: 1 }) })
+  },
+  'recognition/identify': (args) => embeddingInput(object(args, false)),
+  'kiosk/recognize': (args) => {
+    const o = object(args, false)
+    return withOptional(embeddingInput(o), { seenAt: num(o, 'seenAt', { min: 0 }) })
+  },
+  'attendance/list': (args) => {
+    const o = object(args, true)
+    const from = num(o, 'from')
+    const to = num(o, 'to')
+    if (from !== undefined && to !== undefined && from > to) throw bad('from must not be after to', 'from')
+    return withOptional(
+      {},
+      {
+        from,
+        to,
+        personId: str(o, 'personId', MAX_ID_LENGTH, { optional: true, trim: true }),
+        limit: num(o, 'limit', { min: 1, max: MAX_LIST_LIMIT, integer: true }),
+      },
+    )
+  },
+}

@@ -1,0 +1,91 @@
+import { useEffect, useRef, useState } from 'react'
+import type { ApiClient } from '../../api/api-client'
+import { formatTime, t, type Lang } from '../../i18n/messages'
+import { startKiosk } from '../../store/kiosk-actions'
+import { useKioskStore, type KioskPhase } from '../../store/kiosk-store'
+import type { DetectedFace } from '../../vision/core/face-pipeline'
+import { MatchBanner } from './MatchBanner'
+
+const PHASE_MESSAGE: Partial<Record<KioskPhase, Parameters<typeof t>[1]>> = {
+  starting: 'state.loading',
+  loading: 'state.loading',
+  looking: 'state.looking',
+  'no-camera': 'state.no-camera',
+  'camera-refused': 'state.camera-refused',
+  'camera-lost': 'state.camera-lost',
+  'model-error': 'state.model-error',
+  'one-at-a-time': 'state.one-at-a-time',
+  'server-error': 'state.server-error',
+}
+
+function Clock({ lang }: { lang: Lang }) {
+  const [now, setNow] = useState(() => Date.now())
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), 1000)
+    return () => clearInterval(id)
+  }, [])
+  const date = new Date(now).toLocaleDateString(lang === 'id' ? 'id-ID' : 'en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' })
+  return (
+    <div className="clock">
+      <div className="clock-time">{formatTime(now)}</div>
+      <div className="clock-date">{date}</div>
+    </div>
+  )
+}
+
+export function KioskScreen({ api }: { api: ApiClient }) {
+  const videoRef = useRef<HTMLVideoElement>(null)
+  const overlayRef = useRef<HTMLCanvasElement>(null)
+  const phase = useKioskStore((s) => s.phase)
+  const detail = useKioskStore((s) => s.detail)
+  const lang = useKioskStore((s) => s.lang)
+  const setLang = useKioskStore((s) => s.setLang)
+
+  useEffect(() => {
+    const video = videoRef.current
+    if (!video) return
+    void startKiosk(api, video, (faces: DetectedFace[], width: number, height: number) => {
+      const canvas = overlayRef.current
+      const ctx = canvas?.getContext('2d')
+      if (!canvas || !ctx) return
+      if (canvas.width !== width) canvas.width = width
+      if (canvas.height !== height) canvas.height = height
+      ctx.clearRect(0, 0, width, height)
+      ctx.lineWidth = Math.max(2, width / 320)
+      ctx.strokeStyle = '#22c55e'
+      for (const f of faces) ctx.strokeRect(f.box[0], f.box[1], f.box[2], f.box[3])
+    })
+  }, [api])
+
+  const messageKey = PHASE_MESSAGE[phase]
+  return (
+    <main className={`kiosk phase-${phase}`} data-testid="kiosk" data-phase={phase}>
+      <header className="kiosk-header">
+        <div className="brand">{t(lang, 'title')}</div>
+        <Clock lang={lang} />
+        <button className="lang" type="button" onClick={() => setLang(lang === 'id' ? 'en' : 'id')} aria-label="language">
+          {lang === 'id' ? 'EN' : 'ID'}
+        </button>
+      </header>
+      <section className="camera">
+        <video ref={videoRef} className="camera-video" muted playsInline />
+        <canvas ref={overlayRef} className="camera-overlay" />
+      </section>
+      <footer className="kiosk-status" data-testid="status">
+        {phase === 'recognised' || phase === 'already-recorded' ? (
+          <MatchBanner lang={lang} />
+        ) : phase === 'not-recognised' ? (
+          <div className="banner banner-unknown" data-testid="banner-unknown">
+            <div className="banner-title">{t(lang, 'state.not-recognised')}</div>
+            <div className="banner-sub">{t(lang, 'state.not-recognised.hint')}</div>
+          </div>
+        ) : messageKey ? (
+          <div className={`banner banner-${phase}`} data-testid="banner-state">
+            <div className="banner-title">{t(lang, messageKey)}</div>
+            {detail && (phase === 'model-error' || phase === 'server-error') ? <div className="banner-sub">{detail}</div> : null}
+          </div>
+        ) : null}
+      </footer>
+    </main>
+  )
+}

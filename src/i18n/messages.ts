@@ -1,0 +1,73 @@
+/** UI languages. Bahasa Indonesia is the default where the OS locale is Indonesian. */
+export type Lang = 'id' | 'en'
+
+const id = {
+  'state.loading': 'Memuat model pengenal wajah…',
+  'state.looking': 'Silakan menghadap kamera',
+  'state.no-camera': 'Kamera tidak ditemukan. Periksa kabel kamera.',
+  'state.camera-refused': 'Akses kamera ditolak. Izinkan kamera untuk aplikasi ini.',
+  'state.camera-lost': 'Kamera terputus. Menyambungkan kembali…',
+  'state.model-error': 'Model pengenal wajah tidak dapat dimuat',
+  'state.not-recognised': 'Wajah tidak dikenali',
+  'state.not-recognised.hint': 'Hubungi admin untuk pendaftaran wajah',
+  'state.one-at-a-time': 'Satu orang saja di depan kamera',
+  'state.server-error': 'Tidak dapat menyimpan kehadiran',
+  'greeting.morning': 'Selamat pagi',
+  'greeting.midday': 'Selamat siang',
+  'greeting.afternoon': 'Selamat sore',
+  'greeting.evening': 'Selamat malam',
+  'direction.in': 'Masuk',
+  'direction.out': 'Pulang',
+  'already': 'Sudah tercatat pukul {time}',
+  'title': 'Hadir',
+} as const
+
+export type MessageKey = keyof typeof id
+
+const en: Record<MessageKey, string> = {
+  'state.loading': 'Loading face recognition models…',
+  'state.looking': 'Please face the camera',
+  'state.no-camera': 'No camera found. Check the camera cable.',
+  'state.camera-refused': 'Camera access was refused. Allow the camera for this app.',
+  'state.camera-lost': 'Camera disconnected. Reconnecting…',
+  'state.model-error': 'Face recognition models could not be loaded',
+  'state.not-recognised': 'Face not recognised',
+  'state.not-recognised.hint': 'Ask an admin to enroll your face',
+  'state.one-at-a-time': 'One person at a time, please',
+  'state.server-error': 'Could not save attendance',
+  'greeting.morning': 'Good morning',
+  'greeting.midday': 'Good afternoon',
+  'greeting.afternoon': 'Good afternoon',
+  'greeting.evening': 'Good evening',
+  'direction.in': 'Check-in',
+  'direction.out': 'Check-out',
+  'already': 'Already recorded at {time}',
+  'title': 'Hadir',
+}
+
+const dictionaries: Record<Lang, Record<MessageKey, string>> = { id, en }
+
+/** Translates `key`, filling `{name}` placeholders from `vars`. */
+export function t(lang: Lang, key: MessageKey, vars: Record<string, string> = {}): string {
+  return dictionaries[lang][key].replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? `{${k}}`)
+}
+
+/** The greeting for a local hour: pagi until 11, siang until 15, sore until 18, then malam. */
+export function greetingKey(hour: number): MessageKey {
+  if (hour >= 4 && hour < 11) return 'greeting.morning'
+  if (hour >= 11 && hour < 15) return 'greeting.midday'
+  if (hour >= 15 && hour < 18) return 'greeting.afternoon'
+  return 'greeting.evening'
+}
+
+/** Picks the UI language from a BCP-47 locale list: Indonesian (or Malay) → id, anything else → en. */
+export function langFromLocales(locales: readonly string[]): Lang {
+  const first = (locales[0] ?? 'id').toLowerCase()
+  return first.startsWith('id') || first.startsWith('in') || first.startsWith('ms') ? 'id' : 'en'
+}
+
+/** HH:MM in 24-hour local time. */
+export function formatTime(epochMs: number): string {
+  const d = new Date(epochMs)
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`
+}

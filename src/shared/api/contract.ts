@@ -1,0 +1,66 @@
+import type { AttendanceEvent, Identification, KioskOutcome, Person } from '../domain/types'
+import type { ApiResult } from './result'
+
+/** What the host tells the renderer at start. */
+export type HostInfo = {
+  kind: 'electron' | 'web'
+  version: string
+  /** base URL for model files, with trailing slash (Human's `modelBasePath`) */
+  modelBaseUrl: string
+  /** base URL for wasm binaries, with trailing slash */
+  wasmBaseUrl: string
+  /** UI language suggested by the host (OS locale) */
+  locale: 'id' | 'en'
+  /** the embedding model the store's index is built for */
+  embeddingModel: { modelId: string; modelVersion: string; dim: number }
+  /** repeat-scan cooldown, ms */
+  cooldownMs: number
+}
+
+/** An embedding sent by the renderer (never a photo). */
+export type EmbeddingInput = {
+  modelId: string
+  modelVersion: string
+  /** L2-normalised embedding */
+  embedding: number[]
+}
+
+/**
+ * THE method map. Both transports (Electron IPC, HTTP) and the one dispatcher are typed from it.
+ * Method names are `domain/verb-noun`.
+ */
+export type ApiHandlers = {
+  'host/info': (args: Record<string, never>) => HostInfo
+  'people/list': (args: { activeOnly?: boolean }) => Person[]
+  'people/upsert': (args: { id: string; name: string }) => Person
+  'people/delete': (args: { personId: string }) => { deleted: boolean; templates: number }
+  'enrollment/add-template': (args: EmbeddingInput & { personId: string; quality?: number }) => { templateId: number }
+  'recognition/identify': (args: EmbeddingInput) => Identification
+  /** identify, then record check-in/out unless within the cooldown */
+  'kiosk/recognize': (args: EmbeddingInput & { seenAt?: number }) => KioskOutcome
+  'attendance/list': (args: { from?: number; to?: number; personId?: string; limit?: number }) => AttendanceEvent[]
+}
+
+export type ApiMethod = keyof ApiHandlers
+export type ApiArgs<M extends ApiMethod> = Parameters<ApiHandlers[M]>[0]
+export type ApiData<M extends ApiMethod> = ReturnType<ApiHandlers[M]>
+
+/** All method names, for validation at the dispatcher and the conformance test. */
+export const API_METHODS: readonly ApiMethod[] = [
+  'host/info',
+  'people/list',
+  'people/upsert',
+  'people/delete',
+  'enrollment/add-template',
+  'recognition/identify',
+  'kiosk/recognize',
+  'attendance/list',
+] as const
+
+/**
+ * What the Electron preload exposes as `window.kiosk`, and nothing else.
+ * `invoke` never rejects for domain errors: it resolves to the dispatcher's ApiResult.
+ */
+export type KioskBridge = {
+  invoke(method: string, args: unknown): Promise<ApiResult<unknown>>
+}

@@ -1,0 +1,13 @@
+import type { ApiArgs, ApiData, ApiMethod } from './contract'
+import type { ApiResult } from './result'
+
+/** What both renderer transports implement. */
+export interface ApiTransport {
+  invoke<M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<ApiResult<ApiData<M>>>
+}
+
+/** Electron IPC channel for every API call (namespaced like `namespace:action`). */
+export const IPC_INVOKE = 'api:invoke'
+/** HTTP route for one method: POST JSON `{ args }` → 200 with an ApiResult. */
+export const httpInvokePath = (m: ApiMethod): string => `/api/invoke/${m}`
+export const HTTP_INVOKE_PREFIX = '/api/invoke/'

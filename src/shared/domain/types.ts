@@ -1,0 +1,52 @@
+/** Domain types shared by main, renderer and CLI. All JSON-safe; times are epoch milliseconds. */
+
+/** An employee who can be recognised. `id` is the employee id chosen by the office (or the folder name in bulk enrollment). */
+export type Person = {
+  id: string
+  name: string
+  active: boolean
+  /** number of stored face templates for the current embedding model */
+  templates: number
+  createdAt: number
+  updatedAt: number
+}
+
+/** Check-in or check-out. */
+export type Direction = 'in' | 'out'
+
+/** One recorded attendance event. `id` is a UUID, later the HR idempotency key. */
+export type AttendanceEvent = {
+  id: string
+  personId: string
+  personName: string
+  direction: Direction
+  /** when the face was seen, epoch ms */
+  at: number
+  /** cosine similarity of the decision, 0..1 */
+  similarity: number
+  source: 'kiosk' | 'cli' | 'manual'
+}
+
+/** How sure the matcher is of a `match`. */
+export type Confidence = 'high' | 'medium' | 'low'
+
+/** The matcher's answer for one embedding. `personId`/`similarity` are the best candidate's even when unknown. */
+export type Identification = {
+  decision: 'match' | 'unknown'
+  personId: string | null
+  name: string | null
+  similarity: number
+  confidence: Confidence
+  /** similarity of the best *other* person (margin test), 0 when none */
+  secondSimilarity: number
+  threshold: number
+}
+
+/** What the kiosk shows after sending an embedding. */
+export type KioskOutcome =
+  | { kind: 'recorded'; identification: Identification; event: AttendanceEvent }
+  | { kind: 'already-recorded'; identification: Identification; event: AttendanceEvent }
+  | { kind: 'unknown'; identification: Identification }
+
+/** Identifies one embedding model; templates of two models never mix. */
+export type ModelTag = { modelId: string; modelVersion: string }

@@ -1,0 +1,68 @@
+import { Human } from '@vladmandic/human'
+import * as ort from 'onnxruntime-web/wasm'
+import { createEmbedder } from '../core/embedder'
+import { FacePipeline } from '../core/face-pipeline'
+import { humanConfig } from '../core/human-config'
+
+/** Where the host serves models and wasm (from `host/info`). */
+export type VisionUrls = { modelBaseUrl: string; wasmBaseUrl: string }
+
+type ManifestEntry = { id: string; path: string; sha256: string; embeddingDim?: number; modelVersion?: string; version: string }
+
+/** A model file failed to load or verify; `file` names it for the screen and the log. */
+export class ModelLoadError extends Error {
+  override name = 'ModelLoadError'
+  constructor(
+    message: string,
+    readonly file: string,
+  ) {
+    super(message)
+  }
+}
+
+async function fetchBytes(url: string, file: string): Promise<Uint8Array> {
+  let res: Response
+  try {
+    res = await fetch(url)
+  } catch (err) {
+    throw new ModelLoadError(`cannot fetch ${file}: ${String(err)}`, file)
+  }
+  if (!res.ok) throw new ModelLoadError(`model file missing: ${file} (HTTP ${res.status})`, file)
+  return new Uint8Array(await res.arrayBuffer())
+}
+
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+/**
+ * Loads the renderer's vision pipeline from local URLs only: Human (WASM backend) for detection and
+ * mesh, `fr_feature.onnx` through onnxruntime-web for the embedding, its bytes checked against the
+ * manifest's sha256 before use.
+ */
+export async function loadVision(urls: VisionUrls): Promise<FacePipeline> {
+  const manifestRes = await fetch(`${urls.modelBaseUrl}manifest.json`)
+  if (!manifestRes.ok) throw new ModelLoadError('models/manifest.json not found', 'models/manifest.json')
+  const manifest = (await manifestRes.json()) as { models: ManifestEntry[] }
+  for (const m of manifest.models.filter((e) => e.id.startsWith('human-blazeface') || e.id.startsWith('human-facemesh'))) {
+    const bytes = await fetchBytes(`${urls.modelBaseUrl}${m.path}`, `models/${m.path}`)
+    if ((await sha256Hex(bytes)) !== m.sha256) throw new ModelLoadError(`model file corrupt: models/${m.path}`, `models/${m.path}`)
+  }
+  const human = new Human(humanConfig({ modelBasePath: `${urls.modelBaseUrl}human/`, wasmPath: `${urls.wasmBaseUrl}tfjs/`, maxFaces: 5 }))
+  await human.load()
+  await human.tf.ready()
+  const entry = manifest.models.find((e) => e.id === 'fr-feature')
+  if (!entry) throw new ModelLoadError('fr-feature is not listed in models/manifest.json', 'models/manifest.json')
+  const file = `models/${entry.path}`
+  const bytes = await fetchBytes(`${urls.modelBaseUrl}${entry.path}`, file)
+  if ((await sha256Hex(bytes)) !== entry.sha256) throw new ModelLoadError(`model file corrupt: ${file} does not match models/manifest.json`, file)
+  ort.env.wasm.wasmPaths = `${urls.wasmBaseUrl}ort/`
+  ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? 2 : 1
+  const embedder = await createEmbedder(ort as unknown as Parameters<typeof createEmbedder>[0], bytes, {
+    modelId: entry.id,
+    modelVersion: entry.modelVersion ?? entry.version,
+    dim: entry.embeddingDim ?? 512,
+  })
+  return new FacePipeline(human, embedder)
+}

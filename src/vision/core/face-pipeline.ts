@@ -1,0 +1,107 @@
+import type { Human } from '@vladmandic/human'
+import { fivePointsFromMesh } from './align'
+import type { Embedder } from './embedder'
+import type { Box, Point, RgbFrame } from './frame'
+
+/** One face found in a frame. */
+export type DetectedFace = {
+  /** x, y, width, height in frame pixels */
+  box: Box
+  /** detector × mesh confidence, 0..1 */
+  score: number
+  /** five ArcFace alignment points in frame pixels */
+  points: Point[]
+  /** full mesh (x, y, z) in frame pixels: later issues use it for quality and liveness */
+  mesh: Array<[number, number, number]>
+}
+
+/** A face with its embedding. */
+export type EmbeddedFace = DetectedFace & { embedding: Float32Array }
+
+/** Per-stage timings in milliseconds. */
+export type StageTimings = { detectMs: number; embedMs: number }
+
+/** Which face a photo or frame is about. */
+export type SubjectChoice =
+  | { kind: 'none' }
+  | { kind: 'one'; index: number }
+  | { kind: 'ambiguous'; count: number }
+
+/**
+ * A face "clearly dominates" when its area, weighted by how central it is, is at least this many
+ * times the next face's. Group photos with no such face are refused for enrollment.
+ */
+export const DOMINANCE_RATIO = 2
+
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now())
+
+/**
+ * The vision pipeline shared by the renderer (Human's browser build) and the Node CLI (Human's
+ * node-wasm build): frame → detect + mesh → align → embed. It never keeps the frame.
+ */
+export class FacePipeline {
+  constructor(
+    private readonly human: Human,
+    private readonly embedder: Embedder,
+  ) {}
+
+  get embedderInfo(): Embedder['info'] {
+    return this.embedder.info
+  }
+
+  /** Finds faces (largest first). */
+  async detect(frame: RgbFrame): Promise<DetectedFace[]> {
+    const tf = this.human.tf
+    const input = tf.tensor3d(frame.data, [frame.height, frame.width, frame.channels], 'int32')
+    try {
+      const result = await this.human.detect(input)
+      if (result.error) throw new Error(`face detection failed: ${result.error}`)
+      const faces: DetectedFace[] = []
+      for (const f of result.face) {
+        if (!f.mesh || f.mesh.length < 468) continue
+        const mesh = f.mesh.map((p) => [p[0], p[1], p[2] ?? 0] as [number, number, number])
+        faces.push({ box: [f.box[0], f.box[1], f.box[2], f.box[3]], score: f.score, points: fivePointsFromMesh(mesh), mesh })
+      }
+      faces.sort((a, b) => b.box[2] * b.box[3] - a.box[2] * a.box[3])
+      return faces
+    } finally {
+      tf.dispose(input)
+    }
+  }
+
+  /** Detects and embeds every face. */
+  async analyze(frame: RgbFrame, opts: { maxFaces?: number } = {}): Promise<{ faces: EmbeddedFace[]; timings: StageTimings }> {
+    const t0 = now()
+    const detected = await this.detect(frame)
+    const t1 = now()
+    const faces: EmbeddedFace[] = []
+    for (const face of detected.slice(0, opts.maxFaces ?? detected.length)) {
+      faces.push({ ...face, embedding: await this.embedder.embed(frame, face.points) })
+    }
+    return { faces, timings: { detectMs: t1 - t0, embedMs: now() - t1 } }
+  }
+
+  /** Embeds one already-detected face. */
+  embed(frame: RgbFrame, face: DetectedFace): Promise<Float32Array> {
+    return this.embedder.embed(frame, face.points)
+  }
+}
+
+/**
+ * Picks the face a photo or frame is about: the only face, or the one whose area weighted by
+ * centrality is at least DOMINANCE_RATIO times every other's.
+ */
+export function chooseSubject(faces: readonly { box: Box }[], width: number, height: number): SubjectChoice {
+  if (faces.length === 0) return { kind: 'none' }
+  if (faces.length === 1) return { kind: 'one', index: 0 }
+  const cx = width / 2
+  const cy = height / 2
+  const diag = Math.hypot(width, height) / 2
+  const weight = faces.map(({ box }) => {
+    const d = Math.hypot(box[0] + box[2] / 2 - cx, box[1] + box[3] / 2 - cy) / diag
+    return box[2] * box[3] * (1 - 0.5 * Math.min(1, d))
+  })
+  const order = weight.map((w, i) => [w, i] as const).sort((a, b) => b[0] - a[0])
+  const [best, second] = order as [readonly [number, number], readonly [number, number]]
+  return best[0] >= DOMINANCE_RATIO * second[0] ? { kind: 'one', index: best[1] } : { kind: 'ambiguous', count: faces.length }
+}
