@@ -10,14 +10,14 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const require = createRequire(import.meta.url)
+const requireCjs = createRequire(import.meta.url)
 
 const models = spawnSync(process.execPath, [join(root, 'scripts', 'provision-models.mjs')], { stdio: 'inherit' })
 if (models.status !== 0) process.exit(models.status ?? 1)
 
 export function electronBinaryPath() {
   try {
-    const dir = dirname(require.resolve('electron/package.json'))
+    const dir = dirname(requireCjs.resolve('electron/package.json'))
     const pathFile = join(dir, 'path.txt')
     if (!existsSync(pathFile)) return null
     const exe = join(dir, 'dist', readFileSync(pathFile, 'utf8').trim())
@@ -34,7 +34,7 @@ if (process.env.HADIR_SKIP_ELECTRON_DOWNLOAD === '1') {
 } else {
   let installer = null
   try {
-    installer = join(dirname(require.resolve('electron/package.json')), 'install.js')
+    installer = join(dirname(requireCjs.resolve('electron/package.json')), 'install.js')
   } catch {
     /* electron not installed (production install) */
   }

@@ -9,12 +9,12 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const require = createRequire(import.meta.url)
+const requireCjs = createRequire(import.meta.url)
 const bin = (name) => join(root, 'node_modules', '.bin', name)
 
 function electronBinary() {
   try {
-    const dir = dirname(require.resolve('electron/package.json'))
+    const dir = dirname(requireCjs.resolve('electron/package.json'))
     const exe = join(dir, 'dist', readFileSync(join(dir, 'path.txt'), 'utf8').trim())
     return existsSync(exe) ? exe : null
   } catch {

@@ -9,7 +9,7 @@ import { FacePipeline } from '../../src/vision/core/face-pipeline'
 import { humanConfig } from '../../src/vision/core/human-config'
 import { embeddingModelTag, modelEntry, modelsDir, verifyModels, readVerified } from '../server/models/manifest'
 
-const require = createRequire(import.meta.url)
+const requireCjs = createRequire(import.meta.url)
 
 /**
  * Human's node-wasm build loads models with `fetch`, which in Node cannot read `file://` URLs.
@@ -39,9 +39,9 @@ export async function createNodePipeline(opts: { maxFaces?: number; dir?: string
   const dir = opts.dir ?? modelsDir()
   verifyModels(dir)
   allowFileFetch()
-  const humanPath = join(dirname(require.resolve('@vladmandic/human')), 'human.node-wasm.js')
-  const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + '/'
-  const mod = require(humanPath) as { Human: new (config: object) => Human }
+  const humanPath = join(dirname(requireCjs.resolve('@vladmandic/human')), 'human.node-wasm.js')
+  const wasmDir = dirname(requireCjs.resolve('@tensorflow/tfjs-backend-wasm')) + '/'
+  const mod = requireCjs(humanPath) as { Human: new (config: object) => Human }
   const human = new mod.Human(humanConfig({ modelBasePath: `${pathToFileURL(join(dir, 'human')).href}/`, wasmPath: wasmDir, maxFaces: opts.maxFaces ?? 20 }))
   await human.load()
   await human.tf.ready()

@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path'
 import { createRequire } from 'node:module'
 import { projectRoot } from './models/manifest'
 
-const require = createRequire(import.meta.url)
+const requireCjs = createRequire(import.meta.url)
 
 /** Folders the hosts serve: the renderer build, the models, and the wasm binaries of tfjs and ORT. */
 export type ServedDirs = { rendererDir: string; modelsDir: string; wasmDirs: Record<string, string> }
@@ -17,8 +17,8 @@ export function servedDirs(opts: { packaged: boolean; resourcesPath?: string; ou
     rendererDir: join(opts.outDir, 'renderer'),
     modelsDir: join(root, 'models'),
     wasmDirs: {
-      tfjs: dirname(require.resolve('@tensorflow/tfjs-backend-wasm')),
-      ort: dirname(require.resolve('onnxruntime-web')),
+      tfjs: dirname(requireCjs.resolve('@tensorflow/tfjs-backend-wasm')),
+      ort: dirname(requireCjs.resolve('onnxruntime-web')),
     },
   }
 }

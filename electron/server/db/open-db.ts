@@ -16,9 +16,9 @@ type DatabaseCtor = typeof BetterSqlite3
  * plain Node (tests, the web host, the CLI) loads `better-sqlite3` built for its own ABI.
  */
 export function loadSqlite(): DatabaseCtor {
-  const require = createRequire(import.meta.url)
+  const requireCjs = createRequire(import.meta.url)
   const name = process.versions.electron ? 'better-sqlite3-napi' : 'better-sqlite3'
-  return require(name) as DatabaseCtor
+  return requireCjs(name) as DatabaseCtor
 }
 
 /** Data folder: `HADIR_DATA_DIR`, else the OS per-user app-data folder + `/Hadir`. */
