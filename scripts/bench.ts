@@ -112,7 +112,7 @@ async function main(): Promise<void> {
         index.search(probe)
         ms.push(performance.now() - t)
       }
-      identify[`identify_ms_p50_${n / 1000}k`] = r1(pct(ms.slice(5), 50) * 100) / 100
+      identify[`identify_ms_p50_${n / 1000}k`] = Math.round(pct(ms.slice(5), 50) * 100) / 100
       log(`identify ${n}: ${identify[`identify_ms_p50_${n / 1000}k`]} ms`)
     }
     const mem = process.memoryUsage()
