@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
+import { defaultClientConditions } from 'vite'
 
 // Layout: electron/main (main process), electron/preload, electron/http (plain-Node web host),
 // src/ (renderer root). One renderer build serves both the Electron kiosk and the web kiosk.
@@ -31,6 +32,9 @@ export default defineConfig({
   renderer: {
     root: 'src',
     plugins: [react()],
+    // onnxruntime-web: load its wasm glue and binary from /wasm/ort/ (served from node_modules at run
+    // time) instead of bundling a second 14 MB copy into the renderer build.
+    resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
     build: {
       outDir: 'out/renderer',
       chunkSizeWarningLimit: 8000,

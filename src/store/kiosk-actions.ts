@@ -101,7 +101,7 @@ async function recognitionLoop(api: ApiClient, pipeline: FacePipeline, cam: Webc
       continue
     }
     const embedding = await pipeline.embed(frame, usable[choice.index] as DetectedFace)
-    const r = await api.invoke('kiosk/recognize', { modelId: tag.modelId, modelVersion: tag.modelVersion, embedding: Array.from(embedding), seenAt: Date.now() })
+    const r = await api.invoke('kiosk/recognize', { modelId: tag.modelId, modelVersion: tag.modelVersion, embedding: Array.from(embedding) })
     if (!r.ok) {
       set.setPhase('server-error', r.error.message)
     } else if (r.data.kind === 'unknown') {
