@@ -28,6 +28,11 @@ export default tseslint.config(
     },
   },
   {
+    // tests of renderer-side code run in Node and may use real files, sharp and the Node pipeline
+    files: ['src/**/*.test.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
     files: ['electron/server/**/*.ts', 'electron/http/**/*.ts', 'electron/cli/**/*.ts'],
     rules: {
       // The Node host and the CLI run without the Electron binary.

@@ -1,5 +1,8 @@
 import { test, expect } from '@playwright/test'
-import { rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import sharp from 'sharp'
 import { attendanceRows } from './fixtures/db'
 import { launchChromium } from './fixtures/browser'
 import { y4mFromPhoto } from './fixtures/fake-camera'
@@ -56,6 +59,23 @@ test.describe('kiosk check-in (web host, fake camera)', () => {
       await kiosk.page.waitForTimeout(4000)
       expect(attendanceRows(host.dbFile)).toHaveLength(0)
     })
+  })
+
+  test('an enrolled person in the dark is asked for more light, and nothing is stored', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hadir-dark-'))
+    const dark = join(dir, 'dark.jpg')
+    await sharp(ENROLLED.cameraPhoto).linear(0.1, 0).jpeg().toFile(dark)
+    try {
+      await withKiosk({ y4m: y4mFromPhoto(dark) }, async (kiosk, host) => {
+        await kiosk.waitForPhase('quality')
+        await expect(kiosk.page.getByTestId('banner-state')).toHaveAttribute('data-reason', 'too-dark')
+        expect(await kiosk.statusText()).toContain('Terlalu gelap')
+        await kiosk.page.waitForTimeout(3000)
+        expect(attendanceRows(host.dbFile)).toHaveLength(0)
+      })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   test('a landscape keeps the kiosk looking for a face', async () => {

@@ -3,15 +3,22 @@
  * real photos from ../shared/faces, the real models (WASM) and a real SQLite file. A benchmark, not a
  * test: it asserts nothing and never fails on a slow machine.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
+import type { match as HumanMatch } from '@vladmandic/human'
 import { decodeImageFile } from '../electron/cli/decode-image'
 import { embedSubject } from '../electron/cli/commands'
 import { createNodePipeline } from '../electron/cli/node-vision'
 import { createApp } from '../electron/server/create-app'
-import { defaultMatchThreshold, embeddingModelTag } from '../electron/server/models/manifest'
+import { embeddingModelTag, recognitionConfig } from '../electron/server/models/manifest'
 import { FaceIndex } from '../electron/server/recognition/face-index'
+import { launchChromium } from '../e2e/fixtures/browser'
+import { y4mFromPhoto } from '../e2e/fixtures/fake-camera'
+import { CHROMIUM } from '../e2e/fixtures/paths'
+import { enrollWithCli, makeDataDir, startWebHost } from '../e2e/fixtures/web-host'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const FACES = process.env['HADIR_FACES_DIR'] ?? resolve(ROOT, '..', 'shared', 'faces')
@@ -24,6 +31,13 @@ const pct = (xs: number[], p: number): number => {
 const r1 = (n: number) => Math.round(n * 10) / 10
 const mb = (b: number) => Math.round(b / 1048576)
 const log = (s: string) => process.stderr.write(`bench: ${s}\n`)
+const requireCjs = createRequire(import.meta.url)
+
+/** Human's own matcher (`human.match`), from the node-wasm build the CLI uses */
+function humanMatch(): typeof HumanMatch {
+  const humanPath = join(dirname(requireCjs.resolve('@vladmandic/human')), 'human.node-wasm.js')
+  return (requireCjs(humanPath) as { match: typeof HumanMatch }).match
+}
 
 function randomUnit(dim: number, seed: number): Float32Array {
   // deterministic xorshift so runs compare
@@ -55,7 +69,7 @@ async function main(): Promise<void> {
     .sort()
     .map((p) => join(IDENTITIES, p, readdirSync(join(IDENTITIES, p)).sort()[0] as string))
   const dir = mkdtempSync(join(tmpdir(), 'hadir-bench-'))
-  const app = createApp({ dbFile: join(dir, 'bench.db'), hostKind: 'web', modelBaseUrl: '', wasmBaseUrl: '', embeddingModel: tag, threshold: defaultMatchThreshold() })
+  const app = createApp({ dbFile: join(dir, 'bench.db'), hostKind: 'web', modelBaseUrl: '', wasmBaseUrl: '', embeddingModel: tag, recognition: recognitionConfig() })
   try {
     // enrollment throughput: decode + detect + embed + store, one photo per identity
     const t0 = performance.now()
@@ -102,20 +116,50 @@ async function main(): Promise<void> {
 
     // 1:N over synthetic galleries of unit vectors (speed only; accuracy is measured on real faces)
     const identify: Record<string, number> = {}
+    let index100k: FaceIndex | null = null
     for (const n of [1_000, 10_000, 100_000]) {
       const index = new FaceIndex({ ...tag }, n)
       for (let i = 0; i < n; i++) index.add(`p${i % Math.max(1, n / 2)}`, randomUnit(tag.dim, i + 1))
       const ms: number[] = []
+      let rescored = 0
       for (let q = 0; q < 30; q++) {
         const probe = randomUnit(tag.dim, 1_000_000 + q)
         const t = performance.now()
         index.search(probe)
         ms.push(performance.now() - t)
+        rescored = Math.max(rescored, index.lastRescoredRows)
       }
       identify[`identify_ms_p50_${n / 1000}k`] = Math.round(pct(ms.slice(5), 50) * 100) / 100
-      log(`identify ${n}: ${identify[`identify_ms_p50_${n / 1000}k`]} ms`)
+      log(`identify ${n}: ${identify[`identify_ms_p50_${n / 1000}k`]} ms (${index.simd ? 'wasm simd' : 'js'} int8 scan, at most ${rescored} rows rescored)`)
+      if (n === 100_000) {
+        identify['identify_bytes_per_template'] = index.bytesPerTemplate
+        index100k = index
+      }
     }
     const mem = process.memoryUsage()
+
+    // Human's own matcher over the same 100k gallery (number[][], as its API takes); after the
+    // memory snapshot, so its ~0.4 GB of JS arrays do not count in the figures above
+    const match = humanMatch()
+    const gallery: number[][] = []
+    for (let i = 0; i < 100_000; i++) gallery.push(Array.from(randomUnit(tag.dim, i + 1)))
+    const hms: number[] = []
+    let agree = 0
+    for (let q = 0; q < 7; q++) {
+      const probe = Array.from(randomUnit(tag.dim, 1_000_000 + q))
+      const t = performance.now()
+      const found = match.find(probe, gallery)
+      hms.push(performance.now() - t)
+      // same gallery, same person naming: Human's nearest row must be our best person
+      if (index100k?.search(probe)?.personId === `p${found.index % 50_000}`) agree++
+    }
+    log(`human.match.find and FaceIndex agree on ${agree}/7 probes`)
+    const human = pct(hms.slice(2), 50)
+    identify['human_match_ms_p50_100k'] = r1(human)
+    identify['identify_speedup_vs_human_100k'] = r1(human / (identify['identify_ms_p50_100k'] as number))
+    log(`human.match.find 100000: ${r1(human)} ms`)
+    log('decision latency in Chromium (fake camera)')
+    const decision = await decisionLatency()
     process.stdout.write(
       `${JSON.stringify({
         machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
@@ -126,6 +170,9 @@ async function main(): Promise<void> {
         embed_ms_p50: r1(pct(embedMs, 50)),
         decode_ms_p50: r1(pct(decodeMs, 50)),
         ...identify,
+        decision_ms_p50: decision.p50,
+        decision_samples: decision.samples,
+        ...(decision.note ? { decision_note: decision.note } : {}),
         enroll_images_per_s: r1(enrollPerS * 10) / 10,
         rss_mb_start: mb(rssStart),
         rss_mb_models_loaded: mb(rssModels),
@@ -137,6 +184,44 @@ async function main(): Promise<void> {
     app.close()
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+/**
+ * Decision latency in Chromium with the fake camera (the web kiosk, WASM): from the first frame in
+ * which the face is found to the banner, as the kiosk itself records it (`data-decision-ms`), over
+ * several consecutive decisions. Null with a reason when Chromium is not installed.
+ */
+async function decisionLatency(): Promise<{ p50: number | null; samples: number; note?: string }> {
+  if (!existsSync(CHROMIUM)) return { p50: null, samples: 0, note: `no Chromium at ${CHROMIUM}` }
+  if (!existsSync(join(ROOT, 'out', 'main', 'host.js'))) {
+    const b = spawnSync(join(ROOT, 'node_modules', '.bin', 'electron-vite'), ['build'], { cwd: ROOT, stdio: 'ignore' })
+    if (b.status !== 0) return { p50: null, samples: 0, note: 'electron-vite build failed' }
+  }
+  const dataDir = makeDataDir()
+  enrollWithCli(dataDir, { angelina: [join(IDENTITIES, 'angelina', '1.jpg')] })
+  const host = await startWebHost(dataDir)
+  const browser = await launchChromium({ y4m: y4mFromPhoto(join(IDENTITIES, 'angelina', '3.jpg')) })
+  const samples: number[] = []
+  try {
+    const page = await browser.newPage()
+    await page.goto(host.url)
+    const kiosk = page.getByTestId('kiosk')
+    let last: string | null = null
+    const deadline = Date.now() + 90_000
+    while (samples.length < 6 && Date.now() < deadline) {
+      const v = await kiosk.getAttribute('data-decision-ms')
+      if (v && v !== last) {
+        samples.push(Number(v))
+        last = v
+      }
+      await page.waitForTimeout(100)
+    }
+  } finally {
+    await browser.close()
+    await host.stop()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+  return { p50: samples.length ? r1(pct(samples, 50)) : null, samples: samples.length }
 }
 
 main().catch((err: unknown) => {

@@ -5,7 +5,7 @@ import { HadirError, toApiError, type ApiError } from '../../src/shared/api/resu
 import { chooseSubject, type FacePipeline } from '../../src/vision/core/face-pipeline'
 import { defaultDbFile } from '../server/db/open-db'
 import { createApp } from '../server/create-app'
-import { defaultMatchThreshold, embeddingModelTag } from '../server/models/manifest'
+import { embeddingModelTag, recognitionConfig } from '../server/models/manifest'
 import { decodeImageFile } from './decode-image'
 import { createNodePipeline } from './node-vision'
 
@@ -52,7 +52,7 @@ async function openApp(dbFile: string): Promise<CliApp> {
     modelBaseUrl: '',
     wasmBaseUrl: '',
     embeddingModel,
-    threshold: defaultMatchThreshold(),
+    recognition: recognitionConfig(),
   })
   return {
     async call(method, args) {

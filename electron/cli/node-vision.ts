@@ -34,7 +34,7 @@ function allowFileFetch(): void {
  * The vision pipeline in Node: Human's node-wasm build (imported by file path) and onnxruntime-web,
  * the same code and models as the renderer. Checks every model file against the manifest first.
  */
-export async function createNodePipeline(opts: { maxFaces?: number; dir?: string } = {}): Promise<{ pipeline: FacePipeline; loadMs: number }> {
+export async function createNodePipeline(opts: { maxFaces?: number; dir?: string; flipAverage?: boolean; eyes?: 'contour' | 'iris' } = {}): Promise<{ pipeline: FacePipeline; loadMs: number }> {
   const t0 = performance.now()
   const dir = opts.dir ?? modelsDir()
   verifyModels(dir)
@@ -42,11 +42,11 @@ export async function createNodePipeline(opts: { maxFaces?: number; dir?: string
   const humanPath = join(dirname(requireCjs.resolve('@vladmandic/human')), 'human.node-wasm.js')
   const wasmDir = dirname(requireCjs.resolve('@tensorflow/tfjs-backend-wasm')) + '/'
   const mod = requireCjs(humanPath) as { Human: new (config: object) => Human }
-  const human = new mod.Human(humanConfig({ modelBasePath: `${pathToFileURL(join(dir, 'human')).href}/`, wasmPath: wasmDir, maxFaces: opts.maxFaces ?? 20 }))
+  const human = new mod.Human(humanConfig({ modelBasePath: `${pathToFileURL(join(dir, 'human')).href}/`, wasmPath: wasmDir, maxFaces: opts.maxFaces ?? 20, iris: opts.eyes === 'iris' }))
   await human.load()
   await human.tf.ready()
   ort.env.wasm.numThreads = 1
   const tag = embeddingModelTag(dir)
-  const embedder = await createEmbedder(ort, readVerified(modelEntry('fr-feature', dir), dir), tag)
-  return { pipeline: new FacePipeline(human, embedder), loadMs: performance.now() - t0 }
+  const embedder = await createEmbedder(ort, readVerified(modelEntry('fr-feature', dir), dir), { modelId: tag.modelId, modelVersion: tag.modelVersion, dim: tag.dim }, { flipAverage: opts.flipAverage ?? tag.flipAverage })
+  return { pipeline: new FacePipeline(human, embedder, opts.eyes ?? 'contour'), loadMs: performance.now() - t0 }
 }

@@ -5,7 +5,7 @@
  */
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { defaultMatchThreshold, embeddingModelTag, verifyModels } from '../server/models/manifest'
+import { embeddingModelTag, recognitionConfig, verifyModels } from '../server/models/manifest'
 import { servedDirs } from '../server/served-dirs'
 import { runMain } from './host'
 
@@ -17,7 +17,7 @@ void runMain(() => {
   return {
     ...dirs,
     embeddingModel: embeddingModelTag(dirs.modelsDir),
-    threshold: defaultMatchThreshold(dirs.modelsDir),
+    recognition: recognitionConfig(dirs.modelsDir),
     version: process.env['npm_package_version'] ?? '0.1.0',
   }
 })

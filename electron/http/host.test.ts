@@ -3,7 +3,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { TEST_MODEL } from '../server/testing/fixtures'
+import { TEST_MODEL, testRecognition } from '../server/testing/fixtures'
 import { main, portFromEnv, resolveInside, resolveStaticPath, startHost, type StartedHost } from './host'
 
 let tmp: string
@@ -40,7 +40,7 @@ beforeAll(async () => {
     wasmDirs: { ort: path.join(tmp, 'ort') },
     dbFile: path.join(tmp, 'data', 'hadir.db'),
     embeddingModel: { ...TEST_MODEL },
-    threshold: 0.5,
+    recognition: testRecognition(0.5),
   })
 })
 afterAll(async () => {
@@ -112,7 +112,7 @@ describe('main', () => {
     const lines: string[] = []
     const dataDir = path.join(tmp, 'main-data')
     const h = await main(
-      { rendererDir: path.join(tmp, 'renderer'), modelsDir: path.join(tmp, 'models'), wasmDirs: {}, embeddingModel: { ...TEST_MODEL }, threshold: 0.5 },
+      { rendererDir: path.join(tmp, 'renderer'), modelsDir: path.join(tmp, 'models'), wasmDirs: {}, embeddingModel: { ...TEST_MODEL }, recognition: testRecognition(0.5) },
       { HADIR_PORT: '0', HADIR_DATA_DIR: dataDir },
       (l) => lines.push(l),
     )

@@ -5,6 +5,7 @@ import path from 'node:path'
 import { toApiError } from '../../src/shared/api/result'
 import { defaultDbFile } from '../server/db/open-db'
 import { createApp, type App, type EmbeddingModelInfo } from '../server/create-app'
+import type { RecognitionConfig } from '../../src/shared/face/decide'
 import { createApiRequestHandler, setSecurityHeaders } from './http-transport'
 
 export const CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -47,7 +48,7 @@ export type HostOptions = {
   wasmDirs: Record<string, string>
   dbFile: string
   embeddingModel: EmbeddingModelInfo
-  threshold: number
+  recognition: RecognitionConfig
   cooldownMs?: number
   now?: () => number
   version?: string
@@ -173,7 +174,7 @@ export async function startHost(opts: HostOptions): Promise<StartedHost> {
     modelBaseUrl: opts.modelBaseUrl ?? '/models/',
     wasmBaseUrl: opts.wasmBaseUrl ?? '/wasm/',
     embeddingModel: opts.embeddingModel,
-    threshold: opts.threshold,
+    recognition: opts.recognition,
     ...(opts.cooldownMs !== undefined ? { cooldownMs: opts.cooldownMs } : {}),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.version ? { version: opts.version } : {}),

@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createApp, type CreateAppOptions } from './create-app'
-import { TEST_MODEL } from './testing/fixtures'
+import { TEST_MODEL, testRecognition } from './testing/fixtures'
 
 let tmp: string
 beforeEach(() => {
@@ -17,7 +17,7 @@ const opts = (over: Partial<CreateAppOptions> = {}): CreateAppOptions => ({
   modelBaseUrl: '/models/',
   wasmBaseUrl: '/wasm/',
   embeddingModel: { ...TEST_MODEL },
-  threshold: 0.5,
+  recognition: testRecognition(0.5),
   locale: 'id',
   now: () => 1_000,
   ...over,
@@ -53,13 +53,15 @@ describe('createApp', () => {
 
     const c = createApp(opts({ embeddingModel: { ...TEST_MODEL, modelVersion: '2' } }))
     expect(c.index.size).toBe(0)
-    expect(await c.dispatch('recognition/identify', emb([1, 0, 0, 0], '2'))).toMatchObject({ ok: true, data: { decision: 'unknown', personId: null } })
+    // templates of version 1 are not used by a version-2 index: nobody is enrolled for it
+    expect(await c.dispatch('recognition/identify', emb([1, 0, 0, 0], '2'))).toMatchObject({ ok: false, error: { code: 'empty-gallery' } })
+    expect(await c.dispatch('people/list', {})).toMatchObject({ ok: true, data: [{ id: 'E1', templates: 0, needsReenrollment: true }] })
     expect(await c.dispatch('recognition/identify', emb([1, 0, 0, 0]))).toMatchObject({ ok: false, error: { code: 'model-mismatch' } })
     c.close()
   })
 
   it('rejects a bad threshold and surfaces db-not-writable', () => {
-    expect(() => createApp(opts({ threshold: 1.5 }))).toThrow(RangeError)
+    expect(() => createApp(opts({ recognition: { ...testRecognition(0.5), thresholds: { normal: 1.5, high: 0.6, 'very-high': 0.7 } } }))).toThrow(RangeError)
     fs.writeFileSync(path.join(tmp, 'file'), '')
     expect(() => createApp(opts({ dbFile: path.join(tmp, 'file', 'hadir.db') }))).toThrow(expect.objectContaining({ code: 'db-not-writable' }))
   })

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Database } from 'better-sqlite3'
 import type { HostInfo } from '../../src/shared/api/contract'
 import type { ApiResult } from '../../src/shared/api/result'
+import type { RecognitionConfig } from '../../src/shared/face/decide'
 import { openDb } from './db/open-db'
 import { dispatch as dispatchCore } from './dispatch'
 import { createHandlers, type HandlerContext, type ServerHandlers } from './handlers'
@@ -21,8 +22,8 @@ export type CreateAppOptions = {
   wasmBaseUrl: string
   /** the embedding model the index is built for (from models/manifest.json) */
   embeddingModel: EmbeddingModelInfo
-  /** cosine decision threshold for this model, in (0, 1) */
-  threshold: number
+  /** decision rule for this model: thresholds per security level, margin, frame agreement */
+  recognition: RecognitionConfig
   /** repeat-scan cooldown, ms; default 60 000 */
   cooldownMs?: number
   /** clock, epoch ms; default Date.now */
@@ -61,8 +62,10 @@ export function osLocale(): HostInfo['locale'] {
  * Throws HadirError ('db-not-writable', 'db-from-future', …) when the store cannot be opened.
  */
 export function createApp(opts: CreateAppOptions): App {
-  const { embeddingModel, threshold } = opts
-  if (!(threshold > 0 && threshold < 1)) throw new RangeError(`threshold must be in (0, 1), got ${threshold}`)
+  const { embeddingModel, recognition } = opts
+  for (const [level, t] of Object.entries(recognition.thresholds)) {
+    if (!(t > 0 && t < 1)) throw new RangeError(`threshold of ${level} must be in (0, 1), got ${t}`)
+  }
   const cooldownMs = opts.cooldownMs ?? DEFAULT_COOLDOWN_MS
   if (!(cooldownMs >= 0)) throw new RangeError(`cooldownMs must be ≥ 0, got ${cooldownMs}`)
   const now = opts.now ?? Date.now
@@ -87,7 +90,7 @@ export function createApp(opts: CreateAppOptions): App {
       embeddingModel: { modelId: embeddingModel.modelId, modelVersion: embeddingModel.modelVersion, dim: embeddingModel.dim },
       cooldownMs,
     }
-    const handlers = createHandlers({ db, index, hostInfo: () => hostInfo, threshold, cooldownMs, now, kioskId })
+    const handlers = createHandlers({ db, index, hostInfo: () => hostInfo, recognition, cooldownMs, now, kioskId })
     let closed = false
     return {
       db,

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { API_METHODS } from '../../src/shared/api/contract'
 import { HadirError } from '../../src/shared/api/result'
 import { dispatch } from './dispatch'
 import type { ServerHandlers } from './handlers'
@@ -6,7 +7,7 @@ import type { ServerHandlers } from './handlers'
 /** Handlers where every method does what `impl` says. */
 function handlersWith(impl: () => unknown): ServerHandlers {
   const h = {} as Record<string, unknown>
-  for (const m of ['host/info', 'people/list', 'people/upsert', 'people/delete', 'enrollment/add-template', 'recognition/identify', 'kiosk/recognize', 'attendance/list']) {
+  for (const m of API_METHODS) {
     h[m] = impl
   }
   return h as ServerHandlers
@@ -26,7 +27,7 @@ describe('dispatch', () => {
     const h = handlersWith(() => null)
     h['people/upsert'] = (args, c) => {
       seen.push(args, c)
-      return { id: args.id, name: args.name, active: true, templates: 0, createdAt: 0, updatedAt: 0 }
+      return { id: args.id, name: args.name, active: true, templates: 0, needsReenrollment: false, createdAt: 0, updatedAt: 0 }
     }
     await dispatch(h, 'people/upsert', { id: ' E1 ', name: 'Ani', evil: 1 } as never, ctx)
     expect(seen).toEqual([{ id: 'E1', name: 'Ani' }, ctx])
@@ -87,11 +88,14 @@ describe('dispatch', () => {
       ['attendance/list', { limit: 1.5 }],
       ['attendance/list', { from: 10, to: 5 }],
       ['attendance/list', { from: 'yesterday' }],
-      ['kiosk/recognize', { modelId: 'm', modelVersion: '1', embedding: [1], seenAt: -1 }],
-      ['kiosk/recognize', { modelId: 'm', modelVersion: '1', embedding: [] }],
-      ['kiosk/recognize', { modelId: 'm', modelVersion: '1', embedding: new Array(5000).fill(0.1) }],
-      ['kiosk/recognize', { modelId: 'm', modelVersion: '1', embedding: [1, null] }],
-      ['kiosk/recognize', { modelVersion: '1', embedding: [1] }],
+      ['kiosk/recognize', { modelId: 'm', modelVersion: '1', embeddings: [[1]], seenAt: -1 }],
+      ['kiosk/recognize', { modelId: 'm', modelVersion: '1', embeddings: [[]] }],
+      ['kiosk/recognize', { modelId: 'm', modelVersion: '1', embeddings: [new Array(5000).fill(0.1)] }],
+      ['kiosk/recognize', { modelId: 'm', modelVersion: '1', embeddings: [[1, null]] }],
+      ['kiosk/recognize', { modelVersion: '1', embeddings: [[1]] }],
+      ['kiosk/recognize', { modelId: 'm', modelVersion: '1', embeddings: new Array(11).fill([1]) }],
+      ['kiosk/recognize', { modelId: 'm', modelVersion: '1', embedding: [1] }],
+      ['recognition/identify', { modelId: 'm', modelVersion: '1', embedding: [1], level: 'max' }],
       ['enrollment/add-template', { modelId: 'm', modelVersion: '1', embedding: [1], personId: 'E1', quality: 2 }],
       ['host/info', 7],
     ]

@@ -9,7 +9,7 @@ import { listOutbox } from './store/attendance-store'
 import { listAudit } from './store/audit-log'
 import { countTemplates } from './store/template-store'
 import { createTestDb } from './testing/create-test-db'
-import { emb, fakeClock, TEST_MODEL, testHostInfo } from './testing/fixtures'
+import { emb, fakeClock, TEST_MODEL, testHostInfo, testRecognition, track } from './testing/fixtures'
 
 const T0 = new Date(2025, 0, 6, 8, 0, 0).getTime() // Monday 08:00 local
 const MIN = 60_000
@@ -30,7 +30,7 @@ beforeEach(async () => {
   db = createTestDb()
   index = new FaceIndex(TEST_MODEL)
   clock = fakeClock(T0)
-  handlers = createHandlers({ db, index, hostInfo: () => testHostInfo(), threshold: 0.5, cooldownMs: 5 * MIN, now: clock.now, kioskId: 'kiosk-A' })
+  handlers = createHandlers({ db, index, hostInfo: () => testHostInfo(), recognition: testRecognition(0.5), cooldownMs: 5 * MIN, now: clock.now, kioskId: 'kiosk-A' })
   await call('people/upsert', { id: 'E1', name: 'Ani' })
   await call('people/upsert', { id: 'E2', name: 'Budi' })
   await call('enrollment/add-template', { ...emb([1, 0, 0, 0]), personId: 'E1', quality: 0.9 })
@@ -84,18 +84,29 @@ describe('handlers: identify', () => {
     expect(id.similarity).toBe(0)
   })
 
-  it('empty index → unknown with personId null, not an error', async () => {
+  it('empty gallery: identify is a clear empty-gallery error, the kiosk answers unknown and writes nothing', async () => {
     await call('people/delete', { personId: 'E1' })
     await call('people/delete', { personId: 'E2' })
-    expect(await call('recognition/identify', emb([1, 0, 0, 0]))).toEqual({
-      decision: 'unknown',
-      personId: null,
-      name: null,
-      similarity: 0,
-      confidence: 'low',
-      secondSimilarity: 0,
-      threshold: 0.5,
-    })
+    expect(await callRaw('recognition/identify', emb([1, 0, 0, 0]))).toMatchObject({ ok: false, error: { code: 'empty-gallery' } })
+    const out = await call('kiosk/recognize', track([1, 0, 0, 0]))
+    expect(out).toMatchObject({ kind: 'unknown', identification: { decision: 'unknown', reason: 'empty-gallery', personId: null, frames: 1 } })
+    expect(await call('attendance/list', {})).toEqual([])
+  })
+
+  it('security levels: the same face matches at normal and is unknown at very-high; the level is a stored, audited setting', async () => {
+    const probe = emb([0.62, 0, 0.78, 0]) // cosine ≈ 0.62 with E1
+    expect(await call('recognition/identify', probe)).toMatchObject({ decision: 'match', personId: 'E1', level: 'normal', threshold: 0.5 })
+    expect(await call('recognition/identify', { ...probe, level: 'very-high' })).toMatchObject({ decision: 'unknown', reason: 'below-threshold', personId: 'E1', threshold: 0.7 })
+    expect(await call('settings/get', {})).toMatchObject({ securityLevel: 'normal', thresholds: { normal: 0.5, high: 0.6, 'very-high': 0.7 } })
+    expect(await call('settings/update', { securityLevel: 'very-high' })).toMatchObject({ securityLevel: 'very-high' })
+    expect(await call('recognition/identify', probe)).toMatchObject({ decision: 'unknown', level: 'very-high' })
+    expect(listAudit(db, 1)[0]).toMatchObject({ action: 'settings.security-level' })
+    expect(await callRaw('settings/update', { securityLevel: 'paranoid' })).toMatchObject({ ok: false, error: { code: 'invalid-args' } })
+  })
+
+  it('margin test: a face between two people is ambiguous, not a match', async () => {
+    const id = await call('recognition/identify', emb([0.7, 0.69, 0, 0]))
+    expect(id).toMatchObject({ decision: 'unknown', reason: 'ambiguous', personId: 'E1', name: null })
   })
 
   it('model mismatch, wrong dim, NaN, non-array → coded errors', async () => {
@@ -112,31 +123,74 @@ describe('handlers: identify', () => {
   })
 })
 
+describe('handlers: enrollment rules', () => {
+  it('refuses a face already enrolled as someone else, naming them, and stores nothing', async () => {
+    await call('people/upsert', { id: 'E3', name: 'Citra' })
+    const res = await callRaw('enrollment/add-template', { ...emb([0.95, 0.05, 0, 0]), personId: 'E3' })
+    expect(res).toMatchObject({ ok: false, error: { code: 'duplicate-face', details: { personId: 'E1', name: 'Ani' } } })
+    expect(countTemplates(db, 'E3')).toBe(0)
+    expect(index.size).toBe(2)
+    // a second template of the same person is fine
+    expect(await call('enrollment/add-template', { ...emb([0.95, 0.05, 0, 0]), personId: 'E1' })).toHaveProperty('templateId')
+  })
+
+  it('people enrolled only with another model are flagged for re-enrollment', async () => {
+    const other = new FaceIndex({ modelId: 'old-model', modelVersion: '0', dim: 4 })
+    const oldHandlers = createHandlers({ db, index: other, hostInfo: () => testHostInfo(), recognition: testRecognition(0.5), cooldownMs: 0, now: clock.now, kioskId: 'k' })
+    await dispatch(oldHandlers, 'people/upsert', { id: 'E9', name: 'Old' }, { transport: 'direct' })
+    await dispatch(oldHandlers, 'enrollment/add-template', { modelId: 'old-model', modelVersion: '0', embedding: [0, 0, 0, 1], personId: 'E9' }, { transport: 'direct' })
+    const people = await call('people/list', {})
+    expect(people.find((p) => p.id === 'E9')).toMatchObject({ templates: 0, needsReenrollment: true })
+    expect(people.find((p) => p.id === 'E1')).toMatchObject({ templates: 1, needsReenrollment: false })
+    // the current model's index never sees the old template
+    expect(index.hasPerson('E9')).toBe(false)
+  })
+})
+
+describe('handlers: kiosk/recognize over several frames', () => {
+  it('decides over the fused frames of one track', async () => {
+    const out = await call('kiosk/recognize', track([0.8, 0.1, 0.2, 0], [0.7, 0, 0.3, 0.1], [0.9, 0.2, 0, 0]))
+    expect(out).toMatchObject({ kind: 'recorded', identification: { decision: 'match', personId: 'E1', frames: 3, agreement: 1 } })
+  })
+
+  it('frames that disagree about who it is record nothing', async () => {
+    // two frames say Ani, two say Budi: the fused face leans to Budi, but only half the frames agree
+    const out = await call('kiosk/recognize', track([1, 0, 0, 0], [0.8, 0.6, 0, 0], [0, 1, 0, 0], [0, 0.9, 0.44, 0]))
+    expect(out).toMatchObject({ kind: 'unknown', identification: { reason: 'inconsistent', personId: 'E2', agreement: 0.5, frames: 4 } })
+    expect(await call('attendance/list', {})).toEqual([])
+  })
+
+  it('frames of different lengths are invalid-args', async () => {
+    expect(await callRaw('kiosk/recognize', track([1, 0, 0, 0], [1, 0, 0]))).toMatchObject({ ok: false, error: { code: 'invalid-args' } })
+    expect(await callRaw('kiosk/recognize', { ...track(), embeddings: [] })).toMatchObject({ ok: false, error: { code: 'invalid-args' } })
+  })
+})
+
 describe('handlers: kiosk/recognize', () => {
   it('unknown face writes nothing', async () => {
-    const out = await call('kiosk/recognize', emb([0, 0, 1, 0]))
+    const out = await call('kiosk/recognize', track([0, 0, 1, 0]))
     expect(out.kind).toBe('unknown')
     expect(await call('attendance/list', {})).toEqual([])
     expect(listOutbox(db)).toEqual([])
   })
 
   it('records in, then cooldown, then out, then in; with outbox rows', async () => {
-    const first = await call('kiosk/recognize', emb([1, 0, 0, 0]))
+    const first = await call('kiosk/recognize', track([1, 0, 0, 0]))
     expect(first.kind).toBe('recorded')
     if (first.kind !== 'recorded') throw new Error('unreachable')
     expect(first.event).toMatchObject({ personId: 'E1', personName: 'Ani', direction: 'in', at: T0, source: 'kiosk' })
     expect(first.event.similarity).toBeCloseTo(1, 5)
 
     clock.advance(2 * MIN)
-    const again = await call('kiosk/recognize', emb([1, 0, 0, 0]))
+    const again = await call('kiosk/recognize', track([1, 0, 0, 0]))
     expect(again).toMatchObject({ kind: 'already-recorded', event: { id: first.event.id, direction: 'in' } })
 
     clock.advance(4 * MIN) // 6 min after the first
-    const out = await call('kiosk/recognize', emb([1, 0, 0, 0]))
+    const out = await call('kiosk/recognize', track([1, 0, 0, 0]))
     expect(out).toMatchObject({ kind: 'recorded', event: { direction: 'out', at: T0 + 6 * MIN } })
 
     clock.advance(60 * MIN)
-    const back = await call('kiosk/recognize', emb([1, 0, 0, 0]))
+    const back = await call('kiosk/recognize', track([1, 0, 0, 0]))
     expect(back).toMatchObject({ kind: 'recorded', event: { direction: 'in' } })
 
     const events = await call('attendance/list', { personId: 'E1' })
@@ -147,24 +201,24 @@ describe('handlers: kiosk/recognize', () => {
   })
 
   it('uses seenAt over now() for the cooldown and the event time', async () => {
-    const a = await call('kiosk/recognize', { ...emb([1, 0, 0, 0]), seenAt: T0 - 10 * MIN })
+    const a = await call('kiosk/recognize', { ...track([1, 0, 0, 0]), seenAt: T0 - 10 * MIN })
     expect(a).toMatchObject({ kind: 'recorded', event: { at: T0 - 10 * MIN, direction: 'in' } })
-    const b = await call('kiosk/recognize', { ...emb([1, 0, 0, 0]), seenAt: T0 - 8 * MIN })
+    const b = await call('kiosk/recognize', { ...track([1, 0, 0, 0]), seenAt: T0 - 8 * MIN })
     expect(b.kind).toBe('already-recorded')
-    const c = await call('kiosk/recognize', emb([1, 0, 0, 0]))
+    const c = await call('kiosk/recognize', track([1, 0, 0, 0]))
     expect(c).toMatchObject({ kind: 'recorded', event: { at: T0, direction: 'out' } })
   })
 
   it('the first event of a new local day is "in" even after an "in" yesterday', async () => {
-    await call('kiosk/recognize', emb([1, 0, 0, 0]))
+    await call('kiosk/recognize', track([1, 0, 0, 0]))
     clock.set(new Date(2025, 0, 7, 8, 0, 0).getTime())
-    const next = await call('kiosk/recognize', emb([1, 0, 0, 0]))
+    const next = await call('kiosk/recognize', track([1, 0, 0, 0]))
     expect(next).toMatchObject({ kind: 'recorded', event: { direction: 'in' } })
   })
 
   it('cooldown is per person', async () => {
-    await call('kiosk/recognize', emb([1, 0, 0, 0]))
-    const other = await call('kiosk/recognize', emb([0, 1, 0, 0]))
+    await call('kiosk/recognize', track([1, 0, 0, 0]))
+    const other = await call('kiosk/recognize', track([0, 1, 0, 0]))
     expect(other).toMatchObject({ kind: 'recorded', event: { personId: 'E2', personName: 'Budi', direction: 'in' } })
   })
 })

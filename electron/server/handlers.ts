@@ -1,12 +1,14 @@
 import type { Database } from 'better-sqlite3'
-import type { ApiArgs, ApiData, ApiMethod, EmbeddingInput, HostInfo } from '../../src/shared/api/contract'
+import type { ApiArgs, ApiData, ApiMethod, HostInfo, KioskSettings } from '../../src/shared/api/contract'
 import { HadirError } from '../../src/shared/api/result'
 import type { AttendanceEvent, Direction, Identification, ModelTag } from '../../src/shared/domain/types'
-import { confidenceFor } from '../../src/shared/face/match'
+import { decide, fuseEmbeddings, type Decision, type RecognitionConfig, type SearchHit, type SecurityLevel } from '../../src/shared/face/decide'
 import type { FaceIndex } from './recognition/face-index'
 import { lastEventOf, listAttendance, recordAttendance } from './store/attendance-store'
 import { deletePerson, listPeople, upsertPerson } from './store/people-store'
 import { addTemplate } from './store/template-store'
+import { getSetting, setSetting } from './store/settings-store'
+import { appendAudit } from './store/audit-log'
 import { withDbErrors } from './db/open-db'
 
 /** Who is calling; used for audit `actor` and template `source`. */
@@ -27,8 +29,8 @@ export type HandlerDeps = {
   /** index of the current embedding model; defines which model the API accepts */
   index: FaceIndex
   hostInfo: () => HostInfo
-  /** cosine decision threshold of the current model */
-  threshold: number
+  /** decision rule of the current model: thresholds per security level, margin, frame agreement */
+  recognition: RecognitionConfig
   /** repeat-scan cooldown, ms */
   cooldownMs: number
   now: () => number
@@ -51,13 +53,19 @@ export function nextDirection(prev: AttendanceEvent | null, at: number, dayKey: 
   return prev.direction === 'in' ? 'out' : 'in'
 }
 
+/** Settings key of the security level. */
+export const SECURITY_LEVEL_KEY = 'recognition.securityLevel'
+
 export function createHandlers(deps: HandlerDeps): ServerHandlers {
-  const { db, index, threshold, cooldownMs } = deps
+  const { db, index, recognition, cooldownMs } = deps
   const dayKey = deps.dayKey ?? localDayKey
   const model: ModelTag = { modelId: index.modelId, modelVersion: index.modelVersion }
   const actorOf = (ctx: HandlerContext) => ctx.actor ?? ctx.transport
 
-  function checkModel(input: EmbeddingInput): void {
+  const currentLevel = (): SecurityLevel => getSetting<SecurityLevel>(db, SECURITY_LEVEL_KEY) ?? recognition.defaultLevel
+  const settings = (): KioskSettings => ({ securityLevel: currentLevel(), thresholds: { ...recognition.thresholds }, cooldownMs })
+
+  function checkModel(input: { modelId: string; modelVersion: string }): void {
     if (input.modelId !== index.modelId || input.modelVersion !== index.modelVersion) {
       throw new HadirError(
         'model-mismatch',
@@ -70,39 +78,41 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
   const personName = (id: string): string | null =>
     (db.prepare('SELECT name FROM people WHERE id = ?').get(id) as { name: string } | undefined)?.name ?? null
 
-  function identify(input: EmbeddingInput): Identification {
-    checkModel(input)
-    const hit = index.search(input.embedding)
-    const unknown: Identification = {
-      decision: 'unknown',
-      personId: null,
-      name: null,
-      similarity: 0,
-      confidence: 'low',
-      secondSimilarity: 0,
-      threshold,
+  const search = (v: ArrayLike<number>): SearchHit | null => index.search(v)
+
+  /** Decides over a track's embeddings (one or more frames of the same face) at `level`. */
+  function identifyTrack(embeddings: readonly number[][], level: SecurityLevel): Identification {
+    const frames = embeddings.map((e) => search(e))
+    const fused = embeddings.length === 1 ? frames[0] ?? null : search(fuseEmbeddings(embeddings.map((e) => index.normalizeProbe(e))))
+    const d: Decision = decide(fused, embeddings.length === 1 ? [] : frames, recognition, level)
+    const threshold = recognition.thresholds[level]
+    const base = { threshold, level, frames: embeddings.length, agreement: d.agreement, similarity: d.similarity, secondSimilarity: d.secondSimilarity, personId: d.personId }
+    if (d.decision === 'match') {
+      const name = personName(d.personId)
+      // the person was deleted between the search and now: treat as unknown
+      if (name !== null) return { ...base, decision: 'match', reason: null, name, confidence: d.confidence }
     }
-    if (!hit) return unknown
-    const similarity = Math.max(0, hit.similarity)
-    const secondSimilarity = Math.max(0, hit.secondSimilarity)
-    const name = hit.similarity >= threshold ? personName(hit.personId) : null
-    if (name === null) {
-      // best candidate is reported for tuning, but not named on an unknown decision
-      return { ...unknown, personId: hit.personId, similarity, secondSimilarity }
-    }
-    return {
-      decision: 'match',
-      personId: hit.personId,
-      name,
-      similarity,
-      confidence: confidenceFor(similarity, threshold),
-      secondSimilarity,
-      threshold,
-    }
+    // the best candidate is reported for tuning, but not named on an unknown decision
+    return { ...base, decision: 'unknown', reason: d.decision === 'unknown' ? d.reason : 'below-threshold', name: null, confidence: 'low' }
   }
 
   return {
     'host/info': () => deps.hostInfo(),
+
+    'settings/get': () => settings(),
+
+    'settings/update': (args, ctx) => {
+      if (args.securityLevel !== undefined && args.securityLevel !== currentLevel()) {
+        const from = currentLevel()
+        withDbErrors(() =>
+          db.transaction(() => {
+            setSetting(db, SECURITY_LEVEL_KEY, args.securityLevel)
+            appendAudit(db, { at: deps.now(), actor: actorOf(ctx), action: 'settings.security-level', subject: SECURITY_LEVEL_KEY, details: { from, to: args.securityLevel ?? from } })
+          })(),
+        )
+      }
+      return settings()
+    },
 
     'people/list': (args) => listPeople(db, model, { activeOnly: args.activeOnly === true }),
 
@@ -117,6 +127,17 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
     'enrollment/add-template': (args, ctx) => {
       checkModel(args)
       const embedding = index.normalizeProbe(args.embedding)
+      if (personName(args.personId) === null) throw new HadirError('not-found', `no person with id ${args.personId}`, { personId: args.personId })
+      // one face, one person: refuse a face that already matches someone else at the current level
+      const hit = search(embedding)
+      if (hit && hit.personId !== args.personId && hit.similarity >= recognition.thresholds[currentLevel()]) {
+        const other = personName(hit.personId)
+        throw new HadirError('duplicate-face', `this face is already enrolled as ${other ?? hit.personId} (${hit.personId}); it was not added to ${args.personId}`, {
+          personId: hit.personId,
+          name: other,
+          similarity: Math.round(hit.similarity * 1000) / 1000,
+        })
+      }
       const templateId = addTemplate(
         db,
         { personId: args.personId, model, embedding, quality: args.quality ?? null, source: ctx.actor ?? ctx.transport },
@@ -127,10 +148,17 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
       return { templateId }
     },
 
-    'recognition/identify': (args) => identify(args),
+    'recognition/identify': (args) => {
+      checkModel(args)
+      if (index.size === 0) {
+        throw new HadirError('empty-gallery', `nobody is enrolled for ${index.modelId}@${index.modelVersion} yet: enroll people first`)
+      }
+      return identifyTrack([args.embedding], args.level ?? currentLevel())
+    },
 
     'kiosk/recognize': (args, ctx) => {
-      const identification = identify(args)
+      checkModel(args)
+      const identification = identifyTrack(args.embeddings, currentLevel())
       if (identification.decision !== 'match' || identification.personId === null || identification.name === null) {
         return { kind: 'unknown', identification }
       }

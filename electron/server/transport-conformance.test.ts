@@ -4,14 +4,14 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHttpTransport } from '../../src/api/transport.http'
 import { createIpcTransport } from '../../src/api/transport.ipc'
-import type { ApiMethod, KioskBridge } from '../../src/shared/api/contract'
+import { API_METHODS, type ApiMethod, type KioskBridge } from '../../src/shared/api/contract'
 import type { ApiResult } from '../../src/shared/api/result'
 import { IPC_INVOKE, type ApiTransport } from '../../src/shared/api/transport'
 import { startHost, type StartedHost } from '../http/host'
 import { registerIpc } from '../main/ipc-transport'
 import { createApp, type App, type CreateAppOptions } from './create-app'
 import { createFakeIpcPair } from './testing/fake-ipc'
-import { emb, TEST_MODEL } from './testing/fixtures'
+import { emb, TEST_MODEL, testRecognition, track } from './testing/fixtures'
 
 const T0 = new Date(2025, 0, 6, 8, 0, 0).getTime()
 
@@ -36,22 +36,24 @@ const CASES: Case[] = [
   {
     name: 'recognize → recorded',
     method: 'kiosk/recognize',
-    args: { ...emb([1, 0, 0, 0]), seenAt: T0 },
+    args: { ...track([1, 0, 0, 0]), seenAt: T0 },
     expect: { ok: true, check: (d) => expect(d).toMatchObject({ kind: 'recorded', event: { personId: 'E1', direction: 'in', at: T0 } }) },
   },
   {
     name: 'recognize again → already-recorded',
     method: 'kiosk/recognize',
-    args: { ...emb([1, 0, 0, 0]), seenAt: T0 + 30_000 },
+    args: { ...track([1, 0, 0, 0]), seenAt: T0 + 30_000 },
     expect: { ok: true, check: (d) => expect(d).toMatchObject({ kind: 'already-recorded', event: { at: T0 } }) },
   },
-  { name: 'recognize stranger → unknown', method: 'kiosk/recognize', args: emb([0, 0, 1, 0]), expect: { ok: true, check: (d) => expect(d).toMatchObject({ kind: 'unknown' }) } },
+  { name: 'recognize stranger → unknown', method: 'kiosk/recognize', args: track([0, 0, 1, 0]), expect: { ok: true, check: (d) => expect(d).toMatchObject({ kind: 'unknown' }) } },
+  { name: 'settings', method: 'settings/get', args: {}, expect: { ok: true, check: (d) => expect(d).toMatchObject({ securityLevel: 'normal', cooldownMs: 60_000 }) } },
+  { name: 'bad security level', method: 'settings/update', args: { securityLevel: 'max' }, expect: { ok: false, code: 'invalid-args' } },
   { name: 'attendance list', method: 'attendance/list', args: { personId: 'E1' }, expect: { ok: true, check: (d) => expect(d).toHaveLength(1) } },
   { name: 'empty id', method: 'people/upsert', args: { id: '', name: 'x' }, expect: { ok: false, code: 'invalid-args' } },
   { name: 'null args', method: 'people/upsert', args: null, expect: { ok: false, code: 'invalid-args' } },
   { name: 'bad flag type', method: 'people/list', args: { activeOnly: 'yes' }, expect: { ok: false, code: 'invalid-args' } },
   { name: 'wrong dim', method: 'recognition/identify', args: emb([1, 0, 0]), expect: { ok: false, code: 'invalid-args' } },
-  { name: 'embedding not an array', method: 'kiosk/recognize', args: { ...emb([]), embedding: 'x' }, expect: { ok: false, code: 'invalid-args' } },
+  { name: 'embedding not an array', method: 'kiosk/recognize', args: { ...track(), embeddings: 'x' }, expect: { ok: false, code: 'invalid-args' } },
   { name: 'other model', method: 'recognition/identify', args: { ...emb([1, 0, 0, 0]), modelId: 'other' }, expect: { ok: false, code: 'model-mismatch' } },
   { name: 'limit 0', method: 'attendance/list', args: { limit: 0 }, expect: { ok: false, code: 'invalid-args' } },
   { name: 'unknown method', method: 'people/explode', args: {}, expect: { ok: false, code: 'unknown-method' } },
@@ -89,7 +91,7 @@ beforeAll(async () => {
     modelBaseUrl: '/models/',
     wasmBaseUrl: '/wasm/',
     embeddingModel: { ...TEST_MODEL },
-    threshold: 0.5,
+    recognition: testRecognition(0.5),
     now: () => T0,
     version: '1.2.3',
     locale: 'id',
@@ -122,7 +124,7 @@ afterAll(async () => {
 describe('transport conformance (IPC vs HTTP)', () => {
   it('every API method appears in the table', () => {
     const methods = new Set(CASES.map((c) => c.method))
-    for (const m of ['host/info', 'people/list', 'people/upsert', 'people/delete', 'enrollment/add-template', 'recognition/identify', 'kiosk/recognize', 'attendance/list']) {
+    for (const m of API_METHODS) {
       expect(methods.has(m), m).toBe(true)
     }
   })

@@ -1,4 +1,5 @@
-import type { ApiArgs, ApiMethod, EmbeddingInput } from '../../src/shared/api/contract'
+import type { ApiArgs, ApiMethod, EmbeddingInput, TrackInput } from '../../src/shared/api/contract'
+import { SECURITY_LEVELS, type SecurityLevel } from '../../src/shared/face/decide'
 import { HadirError } from '../../src/shared/api/result'
 
 /**
@@ -13,6 +14,8 @@ export const MAX_EMBEDDING_DIM = 4096
 export const MAX_ID_LENGTH = 64
 export const MAX_NAME_LENGTH = 200
 export const MAX_LIST_LIMIT = 10_000
+/** Frames of one tracked face the kiosk may send for one decision. */
+export const MAX_TRACK_FRAMES = 10
 
 const bad = (message: string, field?: string): HadirError => new HadirError('invalid-args', message, field ? { field } : undefined)
 
@@ -56,19 +59,42 @@ function bool(o: Obj, field: string): boolean | undefined {
   return v
 }
 
-function embeddingInput(o: Obj): EmbeddingInput {
-  const modelId = str(o, 'modelId', 128) as string
-  const modelVersion = str(o, 'modelVersion', 64) as string
-  const e = o.embedding
-  if (!Array.isArray(e)) throw bad('embedding must be an array of numbers', 'embedding')
-  if (e.length === 0 || e.length > MAX_EMBEDDING_DIM) throw bad(`embedding must have 1..${MAX_EMBEDDING_DIM} values`, 'embedding')
-  const embedding = new Array<number>(e.length)
+function vector(e: unknown, field: string): number[] {
+  if (!Array.isArray(e)) throw bad(`${field} must be an array of numbers`, field)
+  if (e.length === 0 || e.length > MAX_EMBEDDING_DIM) throw bad(`${field} must have 1..${MAX_EMBEDDING_DIM} values`, field)
+  const out = new Array<number>(e.length)
   for (let i = 0; i < e.length; i++) {
     const x: unknown = e[i]
-    if (typeof x !== 'number' || !Number.isFinite(x)) throw bad(`embedding[${i}] is not a finite number`, 'embedding')
-    embedding[i] = x
+    if (typeof x !== 'number' || !Number.isFinite(x)) throw bad(`${field}[${i}] is not a finite number`, field)
+    out[i] = x
   }
-  return { modelId, modelVersion, embedding }
+  return out
+}
+
+function modelTag(o: Obj): { modelId: string; modelVersion: string } {
+  return { modelId: str(o, 'modelId', 128) as string, modelVersion: str(o, 'modelVersion', 64) as string }
+}
+
+function embeddingInput(o: Obj): EmbeddingInput {
+  return { ...modelTag(o), embedding: vector(o.embedding, 'embedding') }
+}
+
+function trackInput(o: Obj): TrackInput {
+  const tag = modelTag(o)
+  const list = o.embeddings
+  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_TRACK_FRAMES) {
+    throw bad(`embeddings must be an array of 1..${MAX_TRACK_FRAMES} embeddings`, 'embeddings')
+  }
+  const embeddings = list.map((e, i) => vector(e, `embeddings[${i}]`))
+  if (embeddings.some((e) => e.length !== (embeddings[0] as number[]).length)) throw bad('embeddings must all have the same length', 'embeddings')
+  return { ...tag, embeddings }
+}
+
+function level(o: Obj, field: string): SecurityLevel | undefined {
+  const v = o[field]
+  if (v === undefined) return undefined
+  if (typeof v !== 'string' || !(SECURITY_LEVELS as readonly string[]).includes(v)) throw bad(`${field} must be one of ${SECURITY_LEVELS.join(', ')}`, field)
+  return v as SecurityLevel
 }
 
 function withOptional<T extends Obj>(base: T, extra: Obj): T {
@@ -98,10 +124,21 @@ export const VALIDATORS: Validators = {
     const base = { ...embeddingInput(o), personId: str(o, 'personId', MAX_ID_LENGTH, { trim: true }) as string }
     return withOptional(base, { quality: num(o, 'quality', { min: 0, max: 1 }) })
   },
-  'recognition/identify': (args) => embeddingInput(object(args, false)),
+  'recognition/identify': (args) => {
+    const o = object(args, false)
+    return withOptional(embeddingInput(o), { level: level(o, 'level') })
+  },
   'kiosk/recognize': (args) => {
     const o = object(args, false)
-    return withOptional(embeddingInput(o), { seenAt: num(o, 'seenAt', { min: 0 }) })
+    return withOptional(trackInput(o), { seenAt: num(o, 'seenAt', { min: 0 }) })
+  },
+  'settings/get': (args) => {
+    object(args, true)
+    return {}
+  },
+  'settings/update': (args) => {
+    const o = object(args, false)
+    return withOptional({}, { securityLevel: level(o, 'securityLevel') })
   },
   'attendance/list': (args) => {
     const o = object(args, true)

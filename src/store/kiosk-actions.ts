@@ -1,12 +1,12 @@
 import type { ApiClient } from '../api/api-client'
 import { langFromLocales } from '../i18n/messages'
 import { chooseSubject, type FacePipeline, type DetectedFace } from '../vision/core/face-pipeline'
+import { assessQuality, DEFAULT_QUALITY } from '../vision/core/quality'
+import { DEFAULT_TRACK, FaceTrack } from '../vision/core/tracker'
 import { loadVision, ModelLoadError } from '../vision/browser/load-vision'
 import { CameraError, openWebcam, type Webcam } from '../vision/camera/webcam'
-import { useKioskStore } from './kiosk-store'
+import { useKioskStore, type KioskPhase } from './kiosk-store'
 
-/** Faces narrower than this (pixels) are too far away to decide on. */
-export const MIN_FACE_PX = 80
 /** How long a result stays on screen before the kiosk looks again. */
 export const HOLD_RESULT_MS = 3000
 /** Pause between frames when nobody is there (keeps the CPU cool on a 2-core kiosk). */
@@ -79,33 +79,52 @@ export function stopKiosk(): void {
 
 async function recognitionLoop(api: ApiClient, pipeline: FacePipeline, cam: Webcam, onFrame: FrameListener, isLost: () => boolean): Promise<void> {
   const tag = pipeline.embedderInfo
+  const track = new FaceTrack(DEFAULT_TRACK)
+  const show = (phase: KioskPhase, detail: string | null = null) => {
+    const s = useKioskStore.getState()
+    if (s.phase !== phase || s.detail !== detail) s.setPhase(phase, detail)
+  }
   while (running && !isLost()) {
+    // one decision step per new camera frame; this await also yields to the browser every time
+    await cam.nextFrame()
     const frame = cam.grab()
-    if (!frame) {
-      await sleep(IDLE_FRAME_MS)
-      continue
-    }
+    if (!frame) continue
+    const now = performance.now()
     const faces = await pipeline.detect(frame)
     onFrame(faces, frame.width, frame.height)
-    const usable = faces.filter((f) => f.box[2] >= MIN_FACE_PX)
-    const set = useKioskStore.getState()
-    if (usable.length === 0) {
-      if (set.phase !== 'looking') set.setPhase('looking')
+    if (faces.length === 0) {
+      track.observe(null, now)
+      show('looking')
       await sleep(IDLE_FRAME_MS)
       continue
     }
-    const choice = chooseSubject(usable, frame.width, frame.height)
+    const choice = chooseSubject(faces, frame.width, frame.height)
     if (choice.kind !== 'one') {
-      set.setPhase('one-at-a-time')
-      await sleep(IDLE_FRAME_MS)
+      track.reset()
+      show('one-at-a-time')
       continue
     }
-    const embedding = await pipeline.embed(frame, usable[choice.index] as DetectedFace)
-    const r = await api.invoke('kiosk/recognize', { modelId: tag.modelId, modelVersion: tag.modelVersion, embedding: Array.from(embedding) })
+    const face = faces[choice.index] as DetectedFace
+    track.observe(face.box, now)
+    const quality = assessQuality(frame, face, DEFAULT_QUALITY)
+    if (!quality.ok) {
+      show('quality', quality.reasons[0] ?? null)
+      continue
+    }
+    track.add(await pipeline.embed(frame, face))
+    if (!track.ready) {
+      show('verifying')
+      continue
+    }
+    const startedAt = track.startedAt
+    const evidence = track.take()
+    const r = await api.invoke('kiosk/recognize', { modelId: tag.modelId, modelVersion: tag.modelVersion, embeddings: evidence.map((e) => Array.from(e)) })
+    const set = useKioskStore.getState()
+    set.setDecisionMs(performance.now() - startedAt)
     if (!r.ok) {
       set.setPhase('server-error', r.error.message)
     } else if (r.data.kind === 'unknown') {
-      set.setPhase('not-recognised')
+      set.setPhase('not-recognised', r.data.identification.reason)
     } else {
       set.showBanner(r.data.kind === 'recorded' ? 'recognised' : 'already-recorded', {
         name: r.data.event.personName,
@@ -114,5 +133,7 @@ async function recognitionLoop(api: ApiClient, pipeline: FacePipeline, cam: Webc
       })
     }
     await sleep(HOLD_RESULT_MS)
+    // whoever stands there after the hold starts a new decision
+    track.reset()
   }
 }

@@ -8,6 +8,8 @@ export type KioskPhase =
   | 'starting'
   | 'loading'
   | 'looking'
+  | 'quality'
+  | 'verifying'
   | 'recognised'
   | 'already-recorded'
   | 'not-recognised'
@@ -23,10 +25,13 @@ export type Banner = { name: string; event: AttendanceEvent; identification: Ide
 export type SessionSlice = {
   phase: KioskPhase
   banner: Banner | null
-  /** technical detail for error phases (e.g. which model file) */
+  /** technical detail for error phases (e.g. which model file), or the quality reason code */
   detail: string | null
+  /** ms from the face entering the view to the last decision (for diagnostics and the benchmark) */
+  lastDecisionMs: number | null
   setPhase: (phase: KioskPhase, detail?: string | null) => void
   showBanner: (phase: 'recognised' | 'already-recorded', banner: Banner) => void
+  setDecisionMs: (ms: number) => void
 }
 
 export type HostSlice = {
@@ -42,7 +47,9 @@ const createSessionSlice: StateCreator<KioskState, [], [], SessionSlice> = (set)
   phase: 'starting',
   banner: null,
   detail: null,
+  lastDecisionMs: null,
   setPhase: (phase, detail = null) => set({ phase, detail, banner: null }),
+  setDecisionMs: (lastDecisionMs) => set({ lastDecisionMs }),
   showBanner: (phase, banner) => set({ phase, banner, detail: null }),
 })
 

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { HadirError } from '../../../src/shared/api/result'
+import type { RecognitionConfig, SecurityLevel } from '../../../src/shared/face/decide'
 
 /** One entry of models/manifest.json. */
 export type ModelEntry = {
@@ -17,7 +18,14 @@ export type ModelEntry = {
   embeddingDim?: number
   modelVersion?: string
   licence: string
-  thresholds?: { match: number }
+  /** decision rule and pipeline options of an embedding model (see README: how they were calibrated) */
+  recognition?: {
+    flipAverage: boolean
+    thresholds: Record<SecurityLevel, number>
+    margin: number
+    minAgreement: number
+    defaultLevel: SecurityLevel
+  }
 }
 
 /** The project root (where package.json and models/ live), found from this file or HADIR_ROOT. */
@@ -47,15 +55,27 @@ export function modelEntry(id: string, dir = modelsDir()): ModelEntry {
   return m
 }
 
-/** The embedding model the store indexes (fr_feature.onnx), as a tag for templates. */
-export function embeddingModelTag(dir = modelsDir()): { modelId: string; modelVersion: string; dim: number } {
+/** The embedding model's manifest entry, with its recognition block required. */
+function embeddingEntry(dir: string): ModelEntry & { recognition: NonNullable<ModelEntry['recognition']> } {
   const m = modelEntry('fr-feature', dir)
-  return { modelId: m.id, modelVersion: m.modelVersion ?? m.version, dim: m.embeddingDim ?? 512 }
+  if (!m.recognition) throw new HadirError('model-corrupt', 'models/manifest.json: fr-feature has no recognition block (thresholds)')
+  return m as ModelEntry & { recognition: NonNullable<ModelEntry['recognition']> }
 }
 
-/** Default match threshold (cosine) of the embedding model, from the manifest. */
-export function defaultMatchThreshold(dir = modelsDir()): number {
-  return modelEntry('fr-feature', dir).thresholds?.match ?? 0.45
+/**
+ * The tag stored with every template: model id, and a version that also names the pipeline mode
+ * (flip averaging changes the embedding, so templates of the two modes never mix).
+ */
+export function embeddingModelTag(dir = modelsDir()): { modelId: string; modelVersion: string; dim: number; flipAverage: boolean } {
+  const m = embeddingEntry(dir)
+  const flipAverage = m.recognition.flipAverage
+  return { modelId: m.id, modelVersion: `${m.modelVersion ?? m.version}${flipAverage ? '+flip' : ''}`, dim: m.embeddingDim ?? 512, flipAverage }
+}
+
+/** The calibrated decision rule of the embedding model, from the manifest. */
+export function recognitionConfig(dir = modelsDir()): RecognitionConfig {
+  const { thresholds, margin, minAgreement, defaultLevel } = embeddingEntry(dir).recognition
+  return { thresholds: { ...thresholds }, margin, minAgreement, defaultLevel }
 }
 
 /**

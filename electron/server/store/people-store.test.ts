@@ -17,7 +17,7 @@ afterEach(() => db.close())
 describe('people-store', () => {
   it('creates, renames, lists with template counts for one model, and audits', () => {
     const p = upsertPerson(db, { id: 'E2', name: 'Budi' }, { now: 100, actor: 'test', model: M })
-    expect(p).toEqual({ id: 'E2', name: 'Budi', active: true, templates: 0, createdAt: 100, updatedAt: 100 })
+    expect(p).toEqual({ id: 'E2', name: 'Budi', active: true, templates: 0, needsReenrollment: false, createdAt: 100, updatedAt: 100 })
     upsertPerson(db, { id: 'E1', name: 'ani' }, { now: 110, actor: 'test', model: M })
     const renamed = upsertPerson(db, { id: 'E2', name: 'Budi S.' }, { now: 120, actor: 'test', model: M })
     expect(renamed).toMatchObject({ name: 'Budi S.', createdAt: 100, updatedAt: 120 })

@@ -3,13 +3,14 @@ import type { ModelTag, Person } from '../../../src/shared/domain/types'
 import { withDbErrors } from '../db/open-db'
 import { appendAudit } from './audit-log'
 
-type PersonRow = { id: string; name: string; active: number; created_at: number; updated_at: number; templates: number }
+type PersonRow = { id: string; name: string; active: number; created_at: number; updated_at: number; templates: number; other_templates: number }
 
 const toPerson = (r: PersonRow): Person => ({
   id: r.id,
   name: r.name,
   active: r.active === 1,
   templates: r.templates,
+  needsReenrollment: r.templates === 0 && r.other_templates > 0,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 })
@@ -17,7 +18,9 @@ const toPerson = (r: PersonRow): Person => ({
 const SELECT_PEOPLE = `
   SELECT p.id, p.name, p.active, p.created_at, p.updated_at,
     (SELECT count(*) FROM face_templates t
-      WHERE t.person_id = p.id AND t.model_id = @modelId AND t.model_version = @modelVersion) AS templates
+      WHERE t.person_id = p.id AND t.model_id = @modelId AND t.model_version = @modelVersion) AS templates,
+    (SELECT count(*) FROM face_templates t
+      WHERE t.person_id = p.id AND NOT (t.model_id = @modelId AND t.model_version = @modelVersion)) AS other_templates
   FROM people p`
 
 /** People with their template count for `model`, ordered by name then id. */

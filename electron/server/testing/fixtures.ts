@@ -1,4 +1,5 @@
 import type { HostInfo } from '../../../src/shared/api/contract'
+import type { RecognitionConfig } from '../../../src/shared/face/decide'
 
 /** A tiny 4-dim "model" for tests. */
 export const TEST_MODEL = { modelId: 'test-model', modelVersion: '1', dim: 4 } as const
@@ -15,6 +16,17 @@ export const testHostInfo = (cooldownMs = 60_000): HostInfo => ({
 
 /** Embedding input for TEST_MODEL. */
 export const emb = (embedding: number[]) => ({ modelId: TEST_MODEL.modelId, modelVersion: TEST_MODEL.modelVersion, embedding })
+
+/** A tracked face's frames for TEST_MODEL (kiosk/recognize). */
+export const track = (...embeddings: number[][]) => ({ modelId: TEST_MODEL.modelId, modelVersion: TEST_MODEL.modelVersion, embeddings })
+
+/** Decision rule for tests: one threshold for `normal`, stricter ones above it. */
+export const testRecognition = (threshold: number): RecognitionConfig => ({
+  thresholds: { normal: threshold, high: Math.min(0.99, threshold + 0.1), 'very-high': Math.min(0.995, threshold + 0.2) },
+  margin: 0.02,
+  minAgreement: 0.6,
+  defaultLevel: 'normal',
+})
 
 /** A mutable clock. */
 export function fakeClock(start: number) {

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react'
 import type { ApiClient } from '../../api/api-client'
-import { formatTime, t, type Lang } from '../../i18n/messages'
+import { formatTime, t, type Lang, type MessageKey } from '../../i18n/messages'
 import { startKiosk } from '../../store/kiosk-actions'
 import { useKioskStore, type KioskPhase } from '../../store/kiosk-store'
 import type { DetectedFace } from '../../vision/core/face-pipeline'
@@ -10,6 +10,7 @@ const PHASE_MESSAGE: Partial<Record<KioskPhase, Parameters<typeof t>[1]>> = {
   starting: 'state.loading',
   loading: 'state.loading',
   looking: 'state.looking',
+  verifying: 'state.verifying',
   'no-camera': 'state.no-camera',
   'camera-refused': 'state.camera-refused',
   'camera-lost': 'state.camera-lost',
@@ -40,6 +41,7 @@ export function KioskScreen({ api }: { api: ApiClient }) {
   const detail = useKioskStore((s) => s.detail)
   const lang = useKioskStore((s) => s.lang)
   const setLang = useKioskStore((s) => s.setLang)
+  const decisionMs = useKioskStore((s) => s.lastDecisionMs)
 
   useEffect(() => {
     const video = videoRef.current
@@ -57,9 +59,9 @@ export function KioskScreen({ api }: { api: ApiClient }) {
     })
   }, [api])
 
-  const messageKey = PHASE_MESSAGE[phase]
+  const messageKey = phase === 'quality' && detail ? (`quality.${detail}` as MessageKey) : PHASE_MESSAGE[phase]
   return (
-    <main className={`kiosk phase-${phase}`} data-testid="kiosk" data-phase={phase}>
+    <main className={`kiosk phase-${phase}`} data-testid="kiosk" data-phase={phase} data-decision-ms={decisionMs === null ? undefined : Math.round(decisionMs)}>
       <header className="kiosk-header">
         <div className="brand">{t(lang, 'title')}</div>
         <Clock lang={lang} />
@@ -80,7 +82,7 @@ export function KioskScreen({ api }: { api: ApiClient }) {
             <div className="banner-sub">{t(lang, 'state.not-recognised.hint')}</div>
           </div>
         ) : messageKey ? (
-          <div className={`banner banner-${phase}`} data-testid="banner-state">
+          <div className={`banner banner-${phase}`} data-testid="banner-state" data-reason={phase === 'quality' ? (detail ?? undefined) : undefined}>
             <div className="banner-title">{t(lang, messageKey)}</div>
             {detail && (phase === 'model-error' || phase === 'server-error') ? <div className="banner-sub">{detail}</div> : null}
           </div>

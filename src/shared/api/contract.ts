@@ -1,4 +1,5 @@
 import type { AttendanceEvent, Identification, KioskOutcome, Person } from '../domain/types'
+import type { SecurityLevel } from '../face/decide'
 import type { ApiResult } from './result'
 
 /** What the host tells the renderer at start. */
@@ -25,6 +26,23 @@ export type EmbeddingInput = {
   embedding: number[]
 }
 
+/** Settings the kiosk's decisions use. */
+export type KioskSettings = {
+  /** recognition security level; thresholds are calibrated per level (see README) */
+  securityLevel: SecurityLevel
+  /** the thresholds behind each level, for display */
+  thresholds: Record<SecurityLevel, number>
+  cooldownMs: number
+}
+
+/** The evidence of one tracked face: 1–10 frames' embeddings from the same track. */
+export type TrackInput = {
+  modelId: string
+  modelVersion: string
+  /** L2-normalised embeddings, one per quality-passed frame of the track */
+  embeddings: number[][]
+}
+
 /**
  * THE method map. Both transports (Electron IPC, HTTP) and the one dispatcher are typed from it.
  * Method names are `domain/verb-noun`.
@@ -35,9 +53,12 @@ export type ApiHandlers = {
   'people/upsert': (args: { id: string; name: string }) => Person
   'people/delete': (args: { personId: string }) => { deleted: boolean; templates: number }
   'enrollment/add-template': (args: EmbeddingInput & { personId: string; quality?: number }) => { templateId: number }
-  'recognition/identify': (args: EmbeddingInput) => Identification
-  /** identify, then record check-in/out unless within the cooldown */
-  'kiosk/recognize': (args: EmbeddingInput & { seenAt?: number }) => KioskOutcome
+  /** 1:N identification of one embedding at the current (or the given) security level; `empty-gallery` when nobody is enrolled */
+  'recognition/identify': (args: EmbeddingInput & { level?: SecurityLevel }) => Identification
+  /** decide over a tracked face's frames, then record check-in/out unless within the cooldown */
+  'kiosk/recognize': (args: TrackInput & { seenAt?: number }) => KioskOutcome
+  'settings/get': (args: Record<string, never>) => KioskSettings
+  'settings/update': (args: { securityLevel?: SecurityLevel }) => KioskSettings
   'attendance/list': (args: { from?: number; to?: number; personId?: string; limit?: number }) => AttendanceEvent[]
 }
 
@@ -55,6 +76,8 @@ export const API_METHODS: readonly ApiMethod[] = [
   'recognition/identify',
   'kiosk/recognize',
   'attendance/list',
+  'settings/get',
+  'settings/update',
 ] as const
 
 /**

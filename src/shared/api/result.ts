@@ -19,6 +19,7 @@ export type ApiErrorCode =
   | 'no-face'
   | 'multiple-faces'
   | 'empty-gallery'
+  | 'duplicate-face'
   | 'transport-error'
   | 'internal'
 

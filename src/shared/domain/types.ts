@@ -7,6 +7,8 @@ export type Person = {
   active: boolean
   /** number of stored face templates for the current embedding model */
   templates: number
+  /** has templates only of another embedding model: must be enrolled again (photos are never kept) */
+  needsReenrollment: boolean
   createdAt: number
   updatedAt: number
 }
@@ -30,16 +32,24 @@ export type AttendanceEvent = {
 /** How sure the matcher is of a `match`. */
 export type Confidence = 'high' | 'medium' | 'low'
 
-/** The matcher's answer for one embedding. `personId`/`similarity` are the best candidate's even when unknown. */
+/** The matcher's answer for one face. `personId`/`similarity` are the best candidate's even when unknown. */
 export type Identification = {
   decision: 'match' | 'unknown'
+  /** why not a match: below the level's threshold, too close to a second person, frames disagreeing, nobody enrolled */
+  reason: 'below-threshold' | 'ambiguous' | 'inconsistent' | 'empty-gallery' | null
   personId: string | null
   name: string | null
   similarity: number
   confidence: Confidence
   /** similarity of the best *other* person (margin test), 0 when none */
   secondSimilarity: number
+  /** threshold of the security level used */
   threshold: number
+  level: 'normal' | 'high' | 'very-high'
+  /** frames of the tracked face that were decided over */
+  frames: number
+  /** share of those frames whose own best person is `personId` */
+  agreement: number
 }
 
 /** What the kiosk shows after sending an embedding. */

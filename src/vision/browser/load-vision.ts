@@ -4,10 +4,14 @@ import { createEmbedder } from '../core/embedder'
 import { FacePipeline } from '../core/face-pipeline'
 import { humanConfig } from '../core/human-config'
 
-/** Where the host serves models and wasm (from `host/info`). */
-export type VisionUrls = { modelBaseUrl: string; wasmBaseUrl: string }
+/** Where the host serves models and wasm, and the embedding model tag its store uses (from `host/info`). */
+export type VisionHost = {
+  modelBaseUrl: string
+  wasmBaseUrl: string
+  embeddingModel: { modelId: string; modelVersion: string; dim: number }
+}
 
-type ManifestEntry = { id: string; path: string; sha256: string; embeddingDim?: number; modelVersion?: string; version: string }
+type ManifestEntry = { id: string; path: string; sha256: string; recognition?: { flipAverage: boolean } }
 
 /** A model file failed to load or verify; `file` names it for the screen and the log. */
 export class ModelLoadError extends Error {
@@ -41,7 +45,7 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
  * mesh, `fr_feature.onnx` through onnxruntime-web for the embedding, its bytes checked against the
  * manifest's sha256 before use.
  */
-export async function loadVision(urls: VisionUrls): Promise<FacePipeline> {
+export async function loadVision(urls: VisionHost): Promise<FacePipeline> {
   const manifestRes = await fetch(`${urls.modelBaseUrl}manifest.json`)
   if (!manifestRes.ok) throw new ModelLoadError('models/manifest.json not found', 'models/manifest.json')
   const manifest = (await manifestRes.json()) as { models: ManifestEntry[] }
@@ -59,10 +63,7 @@ export async function loadVision(urls: VisionUrls): Promise<FacePipeline> {
   if ((await sha256Hex(bytes)) !== entry.sha256) throw new ModelLoadError(`model file corrupt: ${file} does not match models/manifest.json`, file)
   ort.env.wasm.wasmPaths = `${urls.wasmBaseUrl}ort/`
   ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? 2 : 1
-  const embedder = await createEmbedder(ort as unknown as Parameters<typeof createEmbedder>[0], bytes, {
-    modelId: entry.id,
-    modelVersion: entry.modelVersion ?? entry.version,
-    dim: entry.embeddingDim ?? 512,
-  })
+  // the tag comes from the host, so the renderer's embeddings always match the store's templates
+  const embedder = await createEmbedder(ort as unknown as Parameters<typeof createEmbedder>[0], bytes, { ...urls.embeddingModel }, { flipAverage: entry.recognition?.flipAverage ?? false })
   return new FacePipeline(human, embedder)
 }

@@ -18,6 +18,11 @@ export type Webcam = {
   video: HTMLVideoElement
   /** current frame as RGBA pixels, or null while the video has no frame yet */
   grab(): RgbFrame | null
+  /**
+   * Resolves when the camera has a new frame (or after `maxWaitMs`). Always yields to the event loop,
+   * so a recognition loop never starves rendering and input.
+   */
+  nextFrame(maxWaitMs?: number): Promise<void>
   /** resolves when the camera track ends (cable pulled, device lost) */
   ended: Promise<void>
   close(): void
@@ -68,6 +73,24 @@ export async function openWebcam(video: HTMLVideoElement, deviceId?: string): Pr
       ctx.drawImage(video, 0, 0, w, h)
       const img = ctx.getImageData(0, 0, w, h)
       return { data: img.data, width: w, height: h, channels: 4 }
+    },
+    nextFrame(maxWaitMs = 200) {
+      return new Promise<void>((resolve) => {
+        let done = false
+        const finish = () => {
+          if (done) return
+          done = true
+          resolve()
+        }
+        const timer = setTimeout(finish, maxWaitMs)
+        if (typeof video.requestVideoFrameCallback === 'function') {
+          video.requestVideoFrameCallback(() => {
+            clearTimeout(timer)
+            // resolve in a macrotask, after the browser has had its turn
+            setTimeout(finish, 0)
+          })
+        }
+      })
     },
     ended,
     close() {

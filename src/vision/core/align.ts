@@ -19,8 +19,15 @@ const NOSE_TIP = 1
 const MOUTH_IMAGE_LEFT = 61
 const MOUTH_IMAGE_RIGHT = 291
 
-/** Five alignment points from a 468(+)-point mesh (x, y in frame pixels), in ARCFACE_112 order. */
-export function fivePointsFromMesh(mesh: ReadonlyArray<ReadonlyArray<number>>): Point[] {
+/** Iris centres of the 478-point mesh (Human with iris on): image-left eye first. */
+const IRIS_CENTERS = [468, 473] as const
+
+/**
+ * Five alignment points from a 468(+)-point mesh (x, y in frame pixels), in ARCFACE_112 order.
+ * Eye centres are the mean of each eye's contour, or the iris centres when `eyes` is 'iris' and
+ * the mesh has them (478 points).
+ */
+export function fivePointsFromMesh(mesh: ReadonlyArray<ReadonlyArray<number>>, eyes: 'contour' | 'iris' = 'contour'): Point[] {
   if (mesh.length < 468) throw new Error(`face mesh has ${mesh.length} points, need 468`)
   const at = (i: number): Point => {
     const p = mesh[i] as ReadonlyArray<number>
@@ -36,7 +43,16 @@ export function fivePointsFromMesh(mesh: ReadonlyArray<ReadonlyArray<number>>): 
     }
     return [x / idx.length, y / idx.length]
   }
-  return [mean(RIGHT_EYE), mean(LEFT_EYE), at(NOSE_TIP), at(MOUTH_IMAGE_LEFT), at(MOUTH_IMAGE_RIGHT)]
+  let imageLeft = mean(RIGHT_EYE)
+  let imageRight = mean(LEFT_EYE)
+  if (eyes === 'iris' && mesh.length >= 478) {
+    // which iris is which: the one nearer the image-left eye contour
+    const a = at(IRIS_CENTERS[0])
+    const b = at(IRIS_CENTERS[1])
+    const d = (p: Point, q: Point) => Math.hypot(p[0] - q[0], p[1] - q[1])
+    ;[imageLeft, imageRight] = d(a, imageLeft) <= d(b, imageLeft) ? [a, b] : [b, a]
+  }
+  return [imageLeft, imageRight, at(NOSE_TIP), at(MOUTH_IMAGE_LEFT), at(MOUTH_IMAGE_RIGHT)]
 }
 
 /**

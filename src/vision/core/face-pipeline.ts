@@ -43,6 +43,8 @@ export class FacePipeline {
   constructor(
     private readonly human: Human,
     private readonly embedder: Embedder,
+    /** where the eye centres for alignment come from */
+    private readonly eyes: 'contour' | 'iris' = 'contour',
   ) {}
 
   get embedderInfo(): Embedder['info'] {
@@ -60,7 +62,7 @@ export class FacePipeline {
       for (const f of result.face) {
         if (!f.mesh || f.mesh.length < 468) continue
         const mesh = f.mesh.map((p) => [p[0], p[1], p[2] ?? 0] as [number, number, number])
-        faces.push({ box: [f.box[0], f.box[1], f.box[2], f.box[3]], score: f.score, points: fivePointsFromMesh(mesh), mesh })
+        faces.push({ box: [f.box[0], f.box[1], f.box[2], f.box[3]], score: f.score, points: fivePointsFromMesh(mesh, this.eyes), mesh })
       }
       faces.sort((a, b) => b.box[2] * b.box[3] - a.box[2] * a.box[3])
       return faces
@@ -87,6 +89,24 @@ export class FacePipeline {
   }
 }
 
+/** Index of the face with the largest centre-weighted area (the likely subject), or -1 when none. */
+export function mostProminentFace(faces: readonly { box: Box }[], width: number, height: number): number {
+  const w = prominence(faces, width, height)
+  let best = -1
+  for (let i = 0; i < w.length; i++) if (best < 0 || (w[i] as number) > (w[best] as number)) best = i
+  return best
+}
+
+function prominence(faces: readonly { box: Box }[], width: number, height: number): number[] {
+  const cx = width / 2
+  const cy = height / 2
+  const diag = Math.hypot(width, height) / 2
+  return faces.map(({ box }) => {
+    const d = Math.hypot(box[0] + box[2] / 2 - cx, box[1] + box[3] / 2 - cy) / diag
+    return box[2] * box[3] * (1 - 0.5 * Math.min(1, d))
+  })
+}
+
 /**
  * Picks the face a photo or frame is about: the only face, or the one whose area weighted by
  * centrality is at least DOMINANCE_RATIO times every other's.
@@ -94,13 +114,7 @@ export class FacePipeline {
 export function chooseSubject(faces: readonly { box: Box }[], width: number, height: number): SubjectChoice {
   if (faces.length === 0) return { kind: 'none' }
   if (faces.length === 1) return { kind: 'one', index: 0 }
-  const cx = width / 2
-  const cy = height / 2
-  const diag = Math.hypot(width, height) / 2
-  const weight = faces.map(({ box }) => {
-    const d = Math.hypot(box[0] + box[2] / 2 - cx, box[1] + box[3] / 2 - cy) / diag
-    return box[2] * box[3] * (1 - 0.5 * Math.min(1, d))
-  })
+  const weight = prominence(faces, width, height)
   const order = weight.map((w, i) => [w, i] as const).sort((a, b) => b[0] - a[0])
   const [best, second] = order as [readonly [number, number], readonly [number, number]]
   return best[0] >= DOMINANCE_RATIO * second[0] ? { kind: 'one', index: best[1] } : { kind: 'ambiguous', count: faces.length }

@@ -8,6 +8,8 @@ export type HumanHostOptions = {
   wasmPath: string
   /** faces to look for in one frame (group photos in bulk enrollment need more than the kiosk) */
   maxFaces: number
+  /** run Human's iris model (adds 10 points to the mesh, ~10 ms) */
+  iris?: boolean
 }
 
 /**
@@ -32,9 +34,9 @@ export function humanConfig(o: HumanHostOptions): Partial<Config> {
     segmentation: { enabled: false },
     face: {
       enabled: true,
-      detector: { enabled: true, rotation: false, maxDetected: o.maxFaces, skipFrames: 0, skipTime: 0, minConfidence: 0.2, minSize: 0, scale: 1.4, mask: false, iouThreshold: 0.1, return: false },
+      detector: { enabled: true, rotation: true, maxDetected: o.maxFaces, skipFrames: 0, skipTime: 0, minConfidence: 0.2, minSize: 0, scale: 1.4, mask: false, iouThreshold: 0.1, return: false },
       mesh: { enabled: true, keepInvalid: false },
-      iris: { enabled: false },
+      iris: { enabled: o.iris ?? false },
       attention: { enabled: false },
       emotion: { enabled: false },
       description: { enabled: false },
