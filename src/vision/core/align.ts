@@ -86,6 +86,15 @@ export function estimateSimilarity(src: readonly Point[], dst: readonly Point[])
   return { a, b, tx: du - (a * sx - b * sy), ty: dv - (b * sx + a * sy) }
 }
 
+/** The inverse of a similarity transform (itself a similarity): crop pixel → frame pixel. */
+export function invertSimilarity(m: Similarity): Similarity {
+  const det = m.a * m.a + m.b * m.b
+  if (det === 0) throw new Error('degenerate similarity transform')
+  const a = m.a / det
+  const b = -m.b / det
+  return { a, b, tx: -(a * m.tx - b * m.ty), ty: -(b * m.tx + a * m.ty) }
+}
+
 /**
  * Warps the face into a `size`×`size` crop by the similarity `m` (frame → crop) with bilinear
  * sampling (outside the frame reads 0), writing NCHW planes in B, G, R order as (v − mean) / std.
@@ -94,16 +103,11 @@ export function warpToBgrTensor(frame: RgbFrame, m: Similarity, size: number, me
   const { data, width, height, channels } = frame
   const out = new Float32Array(3 * size * size)
   const plane = size * size
-  const det = m.a * m.a + m.b * m.b
-  // inverse: src = (1/det)·[a b; −b a]·(dst − t)
-  const ia = m.a / det
-  const ib = m.b / det
+  const inv = invertSimilarity(m)
   for (let v = 0; v < size; v++) {
     for (let u = 0; u < size; u++) {
-      const dx = u - m.tx
-      const dy = v - m.ty
-      const x = ia * dx + ib * dy
-      const y = -ib * dx + ia * dy
+      const x = inv.a * u - inv.b * v + inv.tx
+      const y = inv.b * u + inv.a * v + inv.ty
       const x0 = Math.floor(x)
       const y0 = Math.floor(y)
       const fx = x - x0

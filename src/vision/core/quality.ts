@@ -1,4 +1,4 @@
-import { ARCFACE_112, estimateSimilarity } from './align'
+import { ARCFACE_112, estimateSimilarity, invertSimilarity } from './align'
 import type { DetectedFace } from './face-pipeline'
 import type { RgbFrame } from './frame'
 import { eyeOpenness, headPose, type Mesh } from './head-pose'
@@ -189,20 +189,15 @@ function lumaAt(frame: RgbFrame, x: number, y: number): number {
  * otherwise bilinear. Outside the frame the nearest edge pixel is read.
  */
 function warpGrey(frame: RgbFrame, points: DetectedFace['points']): void {
-  const m = estimateSimilarity(points, ARCFACE_112)
-  const det = m.a * m.a + m.b * m.b
-  const ia = m.a / det
-  const ib = m.b / det
-  const scale = 1 / Math.sqrt(det) // frame pixels per crop pixel
+  const inv = invertSimilarity(estimateSimilarity(points, ARCFACE_112))
+  const scale = Math.hypot(inv.a, inv.b) // frame pixels per crop pixel
   const n = Math.max(1, Math.min(4, Math.round(scale)))
   for (let v = 0; v < CROP; v++) {
     for (let u = 0; u < CROP; u++) {
       let acc = 0
       if (n === 1) {
-        const dx = u - m.tx
-        const dy = v - m.ty
-        const x = ia * dx + ib * dy
-        const y = -ib * dx + ia * dy
+        const x = inv.a * u - inv.b * v + inv.tx
+        const y = inv.b * u + inv.a * v + inv.ty
         const x0 = Math.floor(x)
         const y0 = Math.floor(y)
         const fx = x - x0
@@ -215,9 +210,9 @@ function warpGrey(frame: RgbFrame, points: DetectedFace['points']): void {
       } else {
         for (let j = 0; j < n; j++) {
           for (let i = 0; i < n; i++) {
-            const dx = u + (i + 0.5) / n - 0.5 - m.tx
-            const dy = v + (j + 0.5) / n - 0.5 - m.ty
-            acc += lumaAt(frame, Math.round(ia * dx + ib * dy), Math.round(-ib * dx + ia * dy))
+            const su = u + (i + 0.5) / n - 0.5
+            const sv = v + (j + 0.5) / n - 0.5
+            acc += lumaAt(frame, Math.round(inv.a * su - inv.b * sv + inv.tx), Math.round(inv.b * su + inv.a * sv + inv.ty))
           }
         }
         acc /= n * n
