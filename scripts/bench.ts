@@ -158,8 +158,25 @@ async function main(): Promise<void> {
     identify['human_match_ms_p50_100k'] = r1(human)
     identify['identify_speedup_vs_human_100k'] = r1(human / (identify['identify_ms_p50_100k'] as number))
     log(`human.match.find 100000: ${r1(human)} ms`)
-    log('decision latency in Chromium (fake camera)')
-    const decision = await decisionLatency()
+    log('liveness layers per face (Node)')
+    const livenessMs: number[] = []
+    {
+      const withLiveness = await createNodePipeline({ maxFaces: 5, liveness: true })
+      const scorer = withLiveness.liveness
+      if (scorer) {
+        for (const frame of frames) {
+          const faces = await withLiveness.pipeline.detect(frame)
+          const face = faces[0]
+          if (!face) continue
+          const t = performance.now()
+          await scorer.score(frame, face)
+          livenessMs.push(performance.now() - t)
+        }
+      }
+    }
+    log('decision latency in Chromium (fake camera), liveness off and on')
+    const decisionOff = await decisionLatency('off')
+    const decision = await decisionLatency('normal')
     process.stdout.write(
       `${JSON.stringify({
         machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
@@ -170,8 +187,10 @@ async function main(): Promise<void> {
         embed_ms_p50: r1(pct(embedMs, 50)),
         decode_ms_p50: r1(pct(decodeMs, 50)),
         ...identify,
+        liveness_ms_p50: livenessMs.length ? r1(pct(livenessMs, 50)) : null,
+        decision_ms_p50_liveness_off: decisionOff.p50,
         decision_ms_p50: decision.p50,
-        decision_samples: decision.samples,
+        decision_samples: decision.samples + decisionOff.samples,
         ...(decision.note ? { decision_note: decision.note } : {}),
         enroll_images_per_s: r1(enrollPerS * 10) / 10,
         rss_mb_start: mb(rssStart),
@@ -191,7 +210,7 @@ async function main(): Promise<void> {
  * which the face is found to the banner, as the kiosk itself records it (`data-decision-ms`), over
  * several consecutive decisions. Null with a reason when Chromium is not installed.
  */
-async function decisionLatency(): Promise<{ p50: number | null; samples: number; note?: string }> {
+async function decisionLatency(strictness: 'off' | 'normal'): Promise<{ p50: number | null; samples: number; note?: string }> {
   if (!existsSync(CHROMIUM)) return { p50: null, samples: 0, note: `no Chromium at ${CHROMIUM}` }
   if (!existsSync(join(ROOT, 'out', 'main', 'host.js'))) {
     const b = spawnSync(join(ROOT, 'node_modules', '.bin', 'electron-vite'), ['build'], { cwd: ROOT, stdio: 'ignore' })
@@ -200,6 +219,7 @@ async function decisionLatency(): Promise<{ p50: number | null; samples: number;
   const dataDir = makeDataDir()
   enrollWithCli(dataDir, { angelina: [join(IDENTITIES, 'angelina', '1.jpg')] })
   const host = await startWebHost(dataDir)
+  await fetch(`${host.url}api/invoke/settings/update`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ args: { livenessStrictness: strictness } }) })
   const browser = await launchChromium({ y4m: y4mFromPhoto(join(IDENTITIES, 'angelina', '3.jpg')) })
   const samples: number[] = []
   try {

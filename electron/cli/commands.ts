@@ -8,12 +8,14 @@ import { createApp } from '../server/create-app'
 import { embeddingModelTag, recognitionConfig } from '../server/models/manifest'
 import { decodeImageFile } from './decode-image'
 import { createNodePipeline } from './node-vision'
+import { runLivenessCommand } from './liveness-cli'
 
 export const usage = `usage: npm run --silent cli -- <command> [options]
   enroll <dir> [--db FILE]        enroll <dir>/<person-id>/*.{jpg,jpeg,png} (folder name = id and name)
   identify <file...> [--db FILE]  one JSON line per file
   people [--db FILE]              list enrolled people
   delete <person-id> [--db FILE]  delete a person and their face templates
+  liveness <file...>              one JSON line per file: the single-frame passive liveness decision
 The database defaults to $HADIR_DATA_DIR/hadir.db (or the OS app-data folder).
 `
 
@@ -94,6 +96,10 @@ export async function runCommand(command: string, args: string[], io: CliIo): Pr
       const [dir] = positional
       if (!dir || positional.length !== 1) throw new HadirError('invalid-args', 'enroll needs exactly one folder')
       return enroll(dir, db, io)
+    }
+    case 'liveness': {
+      if (positional.length === 0) throw new HadirError('invalid-args', 'liveness needs at least one image file')
+      return runLivenessCommand(positional, io)
     }
     case 'identify': {
       if (positional.length === 0) throw new HadirError('invalid-args', 'identify needs at least one image file')

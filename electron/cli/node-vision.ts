@@ -7,6 +7,7 @@ import * as ort from 'onnxruntime-web'
 import { createEmbedder } from '../../src/vision/core/embedder'
 import { FacePipeline } from '../../src/vision/core/face-pipeline'
 import { humanConfig } from '../../src/vision/core/human-config'
+import { createLivenessScorer, type LivenessScorer } from '../../src/vision/core/liveness'
 import { embeddingModelTag, modelEntry, modelsDir, verifyModels, readVerified } from '../server/models/manifest'
 
 const requireCjs = createRequire(import.meta.url)
@@ -33,8 +34,11 @@ function allowFileFetch(): void {
 /**
  * The vision pipeline in Node: Human's node-wasm build (imported by file path) and onnxruntime-web,
  * the same code and models as the renderer. Checks every model file against the manifest first.
+ * `liveness: true` also loads fr_liveness.onnx (checked like fr-feature) and turns on Human's
+ * antispoof and liveness models (their scores ride on each DetectedFace as `real` / `live`), and
+ * returns the liveness scorer.
  */
-export async function createNodePipeline(opts: { maxFaces?: number; dir?: string; flipAverage?: boolean; eyes?: 'contour' | 'iris' } = {}): Promise<{ pipeline: FacePipeline; loadMs: number }> {
+export async function createNodePipeline(opts: { maxFaces?: number; dir?: string; flipAverage?: boolean; eyes?: 'contour' | 'iris'; liveness?: boolean } = {}): Promise<{ pipeline: FacePipeline; loadMs: number; liveness?: LivenessScorer }> {
   const t0 = performance.now()
   const dir = opts.dir ?? modelsDir()
   verifyModels(dir)
@@ -42,11 +46,14 @@ export async function createNodePipeline(opts: { maxFaces?: number; dir?: string
   const humanPath = join(dirname(requireCjs.resolve('@vladmandic/human')), 'human.node-wasm.js')
   const wasmDir = dirname(requireCjs.resolve('@tensorflow/tfjs-backend-wasm')) + '/'
   const mod = requireCjs(humanPath) as { Human: new (config: object) => Human }
-  const human = new mod.Human(humanConfig({ modelBasePath: `${pathToFileURL(join(dir, 'human')).href}/`, wasmPath: wasmDir, maxFaces: opts.maxFaces ?? 20, iris: opts.eyes === 'iris' }))
+  const human = new mod.Human(humanConfig({ modelBasePath: `${pathToFileURL(join(dir, 'human')).href}/`, wasmPath: wasmDir, maxFaces: opts.maxFaces ?? 20, iris: opts.eyes === 'iris', antispoof: opts.liveness ?? false }))
   await human.load()
   await human.tf.ready()
   ort.env.wasm.numThreads = 1
   const tag = embeddingModelTag(dir)
   const embedder = await createEmbedder(ort, readVerified(modelEntry('fr-feature', dir), dir), { modelId: tag.modelId, modelVersion: tag.modelVersion, dim: tag.dim }, { flipAverage: opts.flipAverage ?? tag.flipAverage })
-  return { pipeline: new FacePipeline(human, embedder, opts.eyes ?? 'contour'), loadMs: performance.now() - t0 }
+  const pipeline = new FacePipeline(human, embedder, opts.eyes ?? 'contour')
+  if (!opts.liveness) return { pipeline, loadMs: performance.now() - t0 }
+  const liveness = await createLivenessScorer(ort, readVerified(modelEntry('fr-liveness', dir), dir))
+  return { pipeline, loadMs: performance.now() - t0, liveness }
 }

@@ -9,7 +9,7 @@ import { listOutbox } from './store/attendance-store'
 import { listAudit } from './store/audit-log'
 import { countTemplates } from './store/template-store'
 import { createTestDb } from './testing/create-test-db'
-import { emb, fakeClock, TEST_MODEL, testHostInfo, testRecognition, track } from './testing/fixtures'
+import { emb, fakeClock, LIVE, TEST_MODEL, testHostInfo, testRecognition, track } from './testing/fixtures'
 
 const T0 = new Date(2025, 0, 6, 8, 0, 0).getTime() // Monday 08:00 local
 const MIN = 60_000
@@ -144,6 +144,39 @@ describe('handlers: enrollment rules', () => {
     expect(people.find((p) => p.id === 'E1')).toMatchObject({ templates: 1, needsReenrollment: false })
     // the current model's index never sees the old template
     expect(index.hasPerson('E9')).toBe(false)
+  })
+})
+
+describe('handlers: liveness at the kiosk', () => {
+  it('a photo or screen (spoof evidence) checks no one in, and the attempt is audited with its scores', async () => {
+    const spoof = { decision: 'spoof_detected' as const, score: 0.08, layers: { frLiveness: 0.05, screen: 0.2 }, challenge: null }
+    const out = await call('kiosk/recognize', { ...track([1, 0, 0, 0]), liveness: spoof })
+    expect(out).toMatchObject({ kind: 'refused', reason: 'spoof_detected', identification: { personId: 'E1', decision: 'match' } })
+    expect(await call('attendance/list', {})).toEqual([])
+    const audit = listAudit(db, 1)[0]
+    expect(audit).toMatchObject({ action: 'liveness.refused', subject: 'E1', details: { reason: 'spoof_detected', score: 0.08, layers: { frLiveness: 0.05, screen: 0.2 } } })
+    expect(JSON.stringify(audit)).not.toMatch(/embedding/)
+  })
+
+  it('no evidence at all is liveness_uncertain while liveness is on, and fine when an admin turned it off', async () => {
+    const { liveness: _omit, ...bare } = track([1, 0, 0, 0])
+    expect(await call('kiosk/recognize', bare)).toMatchObject({ kind: 'refused', reason: 'liveness_uncertain' })
+    await call('settings/update', { livenessStrictness: 'off' })
+    expect(await call('kiosk/recognize', bare)).toMatchObject({ kind: 'recorded' })
+  })
+
+  it('strict (or the very-high level) needs a passed challenge', async () => {
+    await call('settings/update', { livenessStrictness: 'strict' })
+    expect(await call('kiosk/recognize', track([1, 0, 0, 0]))).toMatchObject({ kind: 'refused', reason: 'challenge_failed' })
+    const passed = { ...LIVE, challenge: { kind: 'blink' as const, passed: true, ms: 1800 } }
+    expect(await call('kiosk/recognize', { ...track([1, 0, 0, 0]), liveness: passed })).toMatchObject({ kind: 'recorded' })
+    expect(await call('settings/get', {})).toMatchObject({ livenessStrictness: 'strict' })
+  })
+
+  it('malformed evidence is invalid-args', async () => {
+    expect(await callRaw('kiosk/recognize', { ...track([1, 0, 0, 0]), liveness: { ...LIVE, score: 2 } })).toMatchObject({ ok: false, error: { code: 'invalid-args' } })
+    expect(await callRaw('kiosk/recognize', { ...track([1, 0, 0, 0]), liveness: { ...LIVE, decision: 'maybe' } })).toMatchObject({ ok: false, error: { code: 'invalid-args' } })
+    expect(await callRaw('kiosk/recognize', { ...track([1, 0, 0, 0]), liveness: { ...LIVE, challenge: { kind: 'dance', passed: true, ms: 1 } } })).toMatchObject({ ok: false, error: { code: 'invalid-args' } })
   })
 })
 

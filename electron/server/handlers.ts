@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3'
 import type { ApiArgs, ApiData, ApiMethod, HostInfo, KioskSettings } from '../../src/shared/api/contract'
 import { HadirError } from '../../src/shared/api/result'
-import type { AttendanceEvent, Direction, Identification, ModelTag } from '../../src/shared/domain/types'
+import type { AttendanceEvent, Direction, Identification, KioskOutcome, LivenessEvidence, LivenessReason, LivenessStrictness, ModelTag } from '../../src/shared/domain/types'
 import { decide, fuseEmbeddings, type Decision, type RecognitionConfig, type SearchHit, type SecurityLevel } from '../../src/shared/face/decide'
 import type { FaceIndex } from './recognition/face-index'
 import { lastEventOf, listAttendance, recordAttendance } from './store/attendance-store'
@@ -55,6 +55,10 @@ export function nextDirection(prev: AttendanceEvent | null, at: number, dayKey: 
 
 /** Settings key of the security level. */
 export const SECURITY_LEVEL_KEY = 'recognition.securityLevel'
+/** Settings key of the liveness strictness. */
+export const LIVENESS_STRICTNESS_KEY = 'liveness.strictness'
+/** Strictness on a fresh install. */
+export const DEFAULT_LIVENESS_STRICTNESS: LivenessStrictness = 'normal'
 
 export function createHandlers(deps: HandlerDeps): ServerHandlers {
   const { db, index, recognition, cooldownMs } = deps
@@ -63,7 +67,48 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
   const actorOf = (ctx: HandlerContext) => ctx.actor ?? ctx.transport
 
   const currentLevel = (): SecurityLevel => getSetting<SecurityLevel>(db, SECURITY_LEVEL_KEY) ?? recognition.defaultLevel
-  const settings = (): KioskSettings => ({ securityLevel: currentLevel(), thresholds: { ...recognition.thresholds }, cooldownMs })
+  const currentStrictness = (): LivenessStrictness => getSetting<LivenessStrictness>(db, LIVENESS_STRICTNESS_KEY) ?? DEFAULT_LIVENESS_STRICTNESS
+  const settings = (): KioskSettings => ({
+    securityLevel: currentLevel(),
+    thresholds: { ...recognition.thresholds },
+    livenessStrictness: currentStrictness(),
+    cooldownMs,
+  })
+
+  /**
+   * Main side's check of the renderer's liveness evidence: with liveness on, a face counts only when
+   * the evidence says live, and (strict, or the very-high level) when an active challenge was passed.
+   */
+  function livenessRefusal(evidence: LivenessEvidence | undefined, level: SecurityLevel): LivenessReason | null {
+    const strictness = currentStrictness()
+    if (strictness === 'off') return null
+    if (!evidence) return 'liveness_uncertain'
+    if (evidence.decision !== 'live') return evidence.decision
+    if ((strictness === 'strict' || level === 'very-high') && !evidence.challenge?.passed) return 'challenge_failed'
+    return null
+  }
+
+  function refuse(reason: LivenessReason, identification: Identification, evidence: LivenessEvidence | undefined, ctx: HandlerContext): KioskOutcome {
+    // the attempt is visible to the admin: who it looked like and every layer's score, never an image
+    withDbErrors(() =>
+      appendAudit(db, {
+        at: deps.now(),
+        actor: actorOf(ctx),
+        action: 'liveness.refused',
+        subject: identification.personId,
+        details: {
+          reason,
+          decision: identification.decision,
+          similarity: Math.round(identification.similarity * 1000) / 1000,
+          score: evidence ? Math.round(evidence.score * 1000) / 1000 : null,
+          layers: evidence?.layers ?? null,
+          challenge: evidence?.challenge ?? null,
+          strictness: currentStrictness(),
+        },
+      }),
+    )
+    return { kind: 'refused', reason, identification }
+  }
 
   function checkModel(input: { modelId: string; modelVersion: string }): void {
     if (input.modelId !== index.modelId || input.modelVersion !== index.modelVersion) {
@@ -102,6 +147,15 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
     'settings/get': () => settings(),
 
     'settings/update': (args, ctx) => {
+      if (args.livenessStrictness !== undefined && args.livenessStrictness !== currentStrictness()) {
+        const from = currentStrictness()
+        withDbErrors(() =>
+          db.transaction(() => {
+            setSetting(db, LIVENESS_STRICTNESS_KEY, args.livenessStrictness)
+            appendAudit(db, { at: deps.now(), actor: actorOf(ctx), action: 'settings.liveness-strictness', subject: LIVENESS_STRICTNESS_KEY, details: { from, to: args.livenessStrictness ?? from } })
+          })(),
+        )
+      }
       if (args.securityLevel !== undefined && args.securityLevel !== currentLevel()) {
         const from = currentLevel()
         withDbErrors(() =>
@@ -158,7 +212,10 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
 
     'kiosk/recognize': (args, ctx) => {
       checkModel(args)
-      const identification = identifyTrack(args.embeddings, currentLevel())
+      const level = currentLevel()
+      const identification = identifyTrack(args.embeddings, level)
+      const refusal = livenessRefusal(args.liveness, level)
+      if (refusal) return refuse(refusal, identification, args.liveness, ctx)
       if (identification.decision !== 'match' || identification.personId === null || identification.name === null) {
         return { kind: 'unknown', identification }
       }

@@ -1,4 +1,5 @@
 import type { ApiArgs, ApiMethod, EmbeddingInput, TrackInput } from '../../src/shared/api/contract'
+import type { ChallengeKind, LivenessEvidence, LivenessReason, LivenessStrictness } from '../../src/shared/domain/types'
 import { SECURITY_LEVELS, type SecurityLevel } from '../../src/shared/face/decide'
 import { HadirError } from '../../src/shared/api/result'
 
@@ -90,6 +91,50 @@ function trackInput(o: Obj): TrackInput {
   return { ...tag, embeddings }
 }
 
+const LIVENESS_DECISIONS: readonly (LivenessReason | 'live')[] = ['live', 'spoof_detected', 'liveness_uncertain', 'quality_low', 'challenge_failed', 'timeout']
+const CHALLENGES: readonly ChallengeKind[] = ['blink', 'turn-left', 'turn-right', 'closer']
+const STRICTNESS: readonly LivenessStrictness[] = ['off', 'normal', 'strict']
+const MAX_LAYERS = 16
+
+function oneOf<T extends string>(o: Obj, field: string, allowed: readonly T[]): T | undefined {
+  const v = o[field]
+  if (v === undefined) return undefined
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) throw bad(`${field} must be one of ${allowed.join(', ')}`, field)
+  return v as T
+}
+
+function unit(o: Obj, field: string): number {
+  const v = num(o, field, { min: 0, max: 1 })
+  if (v === undefined) throw bad(`${field} is required`, field)
+  return v
+}
+
+function livenessEvidence(v: unknown): LivenessEvidence | undefined {
+  if (v === undefined) return undefined
+  const o = object(v, false)
+  const decision = oneOf(o, 'decision', LIVENESS_DECISIONS)
+  if (!decision) throw bad('liveness.decision is required', 'liveness')
+  const layersIn = object(o.layers ?? {}, true)
+  const entries = Object.entries(layersIn)
+  if (entries.length > MAX_LAYERS) throw bad(`liveness.layers has more than ${MAX_LAYERS} entries`, 'liveness')
+  const layers: Record<string, number | null> = {}
+  for (const [k, x] of entries) {
+    if (k.length > 40 || CONTROL_CHARS.test(k)) throw bad('liveness.layers has a bad key', 'liveness')
+    if (x !== null && (typeof x !== 'number' || !Number.isFinite(x) || x < 0 || x > 1)) throw bad(`liveness.layers.${k} must be 0..1 or null`, 'liveness')
+    layers[k] = x as number | null
+  }
+  let challenge: LivenessEvidence['challenge'] = null
+  if (o.challenge !== undefined && o.challenge !== null) {
+    const c = object(o.challenge, false)
+    const kind = oneOf(c, 'kind', CHALLENGES)
+    const passed = bool(c, 'passed')
+    const ms = num(c, 'ms', { min: 0, max: 600_000 })
+    if (!kind || passed === undefined || ms === undefined) throw bad('liveness.challenge needs kind, passed and ms', 'liveness')
+    challenge = { kind, passed, ms }
+  }
+  return { decision, score: unit(o, 'score'), layers, challenge }
+}
+
 function level(o: Obj, field: string): SecurityLevel | undefined {
   const v = o[field]
   if (v === undefined) return undefined
@@ -130,7 +175,7 @@ export const VALIDATORS: Validators = {
   },
   'kiosk/recognize': (args) => {
     const o = object(args, false)
-    return withOptional(trackInput(o), { seenAt: num(o, 'seenAt', { min: 0 }) })
+    return withOptional(trackInput(o), { seenAt: num(o, 'seenAt', { min: 0 }), liveness: livenessEvidence(o.liveness) })
   },
   'settings/get': (args) => {
     object(args, true)
@@ -138,7 +183,7 @@ export const VALIDATORS: Validators = {
   },
   'settings/update': (args) => {
     const o = object(args, false)
-    return withOptional({}, { securityLevel: level(o, 'securityLevel') })
+    return withOptional({}, { securityLevel: level(o, 'securityLevel'), livenessStrictness: oneOf(o, 'livenessStrictness', STRICTNESS) })
   },
   'attendance/list': (args) => {
     const o = object(args, true)

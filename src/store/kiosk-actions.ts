@@ -2,6 +2,9 @@ import type { ApiClient } from '../api/api-client'
 import { langFromLocales } from '../i18n/messages'
 import { chooseSubject, type FacePipeline, type DetectedFace } from '../vision/core/face-pipeline'
 import { assessQuality, DEFAULT_QUALITY } from '../vision/core/quality'
+import { ChallengeVerifier, pickChallenge } from '../vision/core/challenge'
+import { decideLiveness, type LivenessResult, type LivenessScorer } from '../vision/core/liveness'
+import type { LivenessEvidence } from '../shared/domain/types'
 import { DEFAULT_TRACK, FaceTrack } from '../vision/core/tracker'
 import { loadVision, ModelLoadError } from '../vision/browser/load-vision'
 import { CameraError, openWebcam, type Webcam } from '../vision/camera/webcam'
@@ -38,9 +41,9 @@ export async function startKiosk(api: ApiClient, video: HTMLVideoElement, onFram
   store.setHostInfo(info.data)
   store.setLang(langFromLocales(navigator.languages?.length ? navigator.languages : [info.data.locale]))
   store.setPhase('loading')
-  let pipeline: FacePipeline
+  let vision: Vision
   try {
-    pipeline = await loadVision(info.data)
+    vision = await loadVision(info.data)
   } catch (err) {
     store.setPhase('model-error', err instanceof ModelLoadError ? err.file : String(err))
     running = false
@@ -62,7 +65,7 @@ export async function startKiosk(api: ApiClient, video: HTMLVideoElement, onFram
       lost = true
     })
     try {
-      await recognitionLoop(api, pipeline, cam, onFrame, () => lost)
+      await recognitionLoop(api, vision, cam, onFrame, () => lost)
     } finally {
       cam.close()
     }
@@ -77,13 +80,69 @@ export function stopKiosk(): void {
   running = false
 }
 
-async function recognitionLoop(api: ApiClient, pipeline: FacePipeline, cam: Webcam, onFrame: FrameListener, isLost: () => boolean): Promise<void> {
+type Vision = { pipeline: FacePipeline; liveness: LivenessScorer }
+type Evidence = LivenessEvidence
+
+/** The track's passive liveness over its frames: mean fused score and mean of each layer. */
+export function summarizeLiveness(frames: readonly LivenessResult[]): Evidence {
+  const scored = frames.filter((f) => !f.reasons.includes('quality_low'))
+  if (scored.length === 0) return { decision: 'quality_low', score: 0, layers: {}, challenge: null }
+  const score = scored.reduce((a, f) => a + f.score, 0) / scored.length
+  const layers: Record<string, number | null> = {}
+  for (const key of Object.keys(scored[0]?.layers ?? {})) {
+    const xs = scored.map((f) => f.layers[key]).filter((x): x is number => typeof x === 'number')
+    layers[key] = xs.length ? Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 1e4) / 1e4 : null
+  }
+  const d = decideLiveness(score)
+  return { decision: d.live ? 'live' : (d.reasons[0] ?? 'spoof_detected'), score: Math.round(score * 1e4) / 1e4, layers, challenge: null }
+}
+
+async function recognitionLoop(api: ApiClient, vision: Vision, cam: Webcam, onFrame: FrameListener, isLost: () => boolean): Promise<void> {
+  const { pipeline, liveness } = vision
   const tag = pipeline.embedderInfo
   const track = new FaceTrack(DEFAULT_TRACK)
+  let frameLiveness: LivenessResult[] = []
+  /** a challenge under way, with the evidence gathered before it */
+  let pending: { verifier: ChallengeVerifier; embeddings: Float32Array[]; evidence: Evidence; startedAt: number } | null = null
+  const settingsOf = async () => {
+    const r = await api.invoke('settings/get', {})
+    return r.ok ? r.data : { livenessStrictness: 'normal' as const, securityLevel: 'high' as const }
+  }
+  let settings = await settingsOf()
   const show = (phase: KioskPhase, detail: string | null = null) => {
     const s = useKioskStore.getState()
     if (s.phase !== phase || s.detail !== detail) s.setPhase(phase, detail)
   }
+  const restart = () => {
+    track.reset()
+    frameLiveness = []
+    pending = null
+  }
+  const decideAndShow = async (embeddings: Float32Array[], evidence: Evidence | undefined, startedAt: number) => {
+    const r = await api.invoke('kiosk/recognize', {
+      modelId: tag.modelId,
+      modelVersion: tag.modelVersion,
+      embeddings: embeddings.map((e) => Array.from(e)),
+      ...(evidence ? { liveness: evidence } : {}),
+    })
+    const set = useKioskStore.getState()
+    set.setDecisionMs(performance.now() - startedAt)
+    if (!r.ok) set.setPhase('server-error', r.error.message)
+    else if (r.data.kind === 'unknown') set.setPhase('not-recognised', r.data.identification.reason)
+    else if (r.data.kind === 'refused') set.setPhase('refused', r.data.reason)
+    else {
+      set.showBanner(r.data.kind === 'recorded' ? 'recognised' : 'already-recorded', {
+        name: r.data.event.personName,
+        event: r.data.event,
+        identification: r.data.identification,
+      })
+    }
+    await sleep(HOLD_RESULT_MS)
+    // whoever stands there after the hold starts a new decision, under the current settings
+    restart()
+    settings = await settingsOf()
+  }
+
   while (running && !isLost()) {
     // one decision step per new camera frame; this await also yields to the browser every time
     await cam.nextFrame()
@@ -94,46 +153,70 @@ async function recognitionLoop(api: ApiClient, pipeline: FacePipeline, cam: Webc
     onFrame(faces, frame.width, frame.height)
     if (faces.length === 0) {
       track.observe(null, now)
-      show('looking')
+      if (track.frames === 0 && !pending) frameLiveness = []
+      if (pending && pending.verifier.expire(now) === 'timeout') {
+        const p = pending
+        pending = null
+        await decideAndShow(p.embeddings, { ...p.evidence, decision: 'timeout', challenge: { kind: p.verifier.kind, passed: false, ms: Math.round(now - p.verifier.startedAt) } }, p.startedAt)
+        continue
+      }
+      show(pending ? 'challenge' : 'looking', pending ? pending.verifier.kind : null)
       await sleep(IDLE_FRAME_MS)
       continue
     }
     const choice = chooseSubject(faces, frame.width, frame.height)
     if (choice.kind !== 'one') {
-      track.reset()
+      restart()
       show('one-at-a-time')
       continue
     }
     const face = faces[choice.index] as DetectedFace
-    track.observe(face.box, now)
+    if (track.observe(face.box, now)) {
+      // a new face: whatever was gathered (or asked) belonged to someone else
+      frameLiveness = []
+      pending = null
+    }
     const quality = assessQuality(frame, face, DEFAULT_QUALITY)
+
+    if (pending) {
+      // the prompt itself asks for a turned head or closed eyes: no quality gate while it runs
+      const p = pending
+      const state = p.verifier.feed({ t: now, yawDeg: quality.metrics.yawDeg, eyeOpenness: quality.metrics.eyeOpenness, faceWidth: quality.metrics.faceWidthPx })
+      if (state === 'pending') {
+        show('challenge', p.verifier.kind)
+        continue
+      }
+      pending = null
+      const challenge = { kind: p.verifier.kind, passed: state === 'passed', ms: Math.round(now - p.verifier.startedAt) }
+      await decideAndShow(p.embeddings, { ...p.evidence, decision: state === 'passed' ? 'live' : 'timeout', challenge }, p.startedAt)
+      continue
+    }
+
     if (!quality.ok) {
       show('quality', quality.reasons[0] ?? null)
       continue
     }
     track.add(await pipeline.embed(frame, face))
+    if (settings.livenessStrictness !== 'off') frameLiveness.push(await liveness.score(frame, face))
     if (!track.ready) {
       show('verifying')
       continue
     }
     const startedAt = track.startedAt
-    const evidence = track.take()
-    const r = await api.invoke('kiosk/recognize', { modelId: tag.modelId, modelVersion: tag.modelVersion, embeddings: evidence.map((e) => Array.from(e)) })
-    const set = useKioskStore.getState()
-    set.setDecisionMs(performance.now() - startedAt)
-    if (!r.ok) {
-      set.setPhase('server-error', r.error.message)
-    } else if (r.data.kind === 'unknown') {
-      set.setPhase('not-recognised', r.data.identification.reason)
-    } else {
-      set.showBanner(r.data.kind === 'recorded' ? 'recognised' : 'already-recorded', {
-        name: r.data.event.personName,
-        event: r.data.event,
-        identification: r.data.identification,
-      })
+    const embeddings = track.take()
+    if (settings.livenessStrictness === 'off') {
+      await decideAndShow(embeddings, undefined, startedAt)
+      continue
     }
-    await sleep(HOLD_RESULT_MS)
-    // whoever stands there after the hold starts a new decision
-    track.reset()
+    const evidence = summarizeLiveness(frameLiveness)
+    frameLiveness = []
+    const wantsChallenge = evidence.decision === 'liveness_uncertain' || (evidence.decision === 'live' && (settings.livenessStrictness === 'strict' || settings.securityLevel === 'very-high'))
+    if (wantsChallenge) {
+      const verifier = new ChallengeVerifier(pickChallenge(), now)
+      pending = { verifier, embeddings, evidence: { ...evidence, decision: 'live' }, startedAt }
+      show('challenge', verifier.kind)
+      continue
+    }
+    await decideAndShow(embeddings, evidence, startedAt)
   }
 }

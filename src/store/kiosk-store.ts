@@ -10,6 +10,8 @@ export type KioskPhase =
   | 'looking'
   | 'quality'
   | 'verifying'
+  | 'challenge'
+  | 'refused'
   | 'recognised'
   | 'already-recorded'
   | 'not-recognised'

@@ -17,8 +17,11 @@ export const testHostInfo = (cooldownMs = 60_000): HostInfo => ({
 /** Embedding input for TEST_MODEL. */
 export const emb = (embedding: number[]) => ({ modelId: TEST_MODEL.modelId, modelVersion: TEST_MODEL.modelVersion, embedding })
 
-/** A tracked face's frames for TEST_MODEL (kiosk/recognize). */
-export const track = (...embeddings: number[][]) => ({ modelId: TEST_MODEL.modelId, modelVersion: TEST_MODEL.modelVersion, embeddings })
+/** Passive liveness evidence that says live. */
+export const LIVE = { decision: 'live' as const, score: 0.93, layers: { frLiveness: 0.95, humanAntispoof: 0.5 }, challenge: null }
+
+/** A tracked face's frames for TEST_MODEL (kiosk/recognize), with live evidence. */
+export const track = (...embeddings: number[][]) => ({ modelId: TEST_MODEL.modelId, modelVersion: TEST_MODEL.modelVersion, embeddings, liveness: LIVE })
 
 /** Decision rule for tests: one threshold for `normal`, stricter ones above it. */
 export const testRecognition = (threshold: number): RecognitionConfig => ({

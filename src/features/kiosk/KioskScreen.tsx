@@ -59,7 +59,10 @@ export function KioskScreen({ api }: { api: ApiClient }) {
     })
   }, [api])
 
-  const messageKey = phase === 'quality' && detail ? (`quality.${detail}` as MessageKey) : PHASE_MESSAGE[phase]
+  const messageKey =
+    (phase === 'quality' || phase === 'refused' || phase === 'challenge') && detail
+      ? (`${phase === 'quality' ? 'quality' : phase === 'refused' ? 'refused' : 'challenge'}.${detail}` as MessageKey)
+      : PHASE_MESSAGE[phase]
   return (
     <main className={`kiosk phase-${phase}`} data-testid="kiosk" data-phase={phase} data-decision-ms={decisionMs === null ? undefined : Math.round(decisionMs)}>
       <header className="kiosk-header">
@@ -82,7 +85,7 @@ export function KioskScreen({ api }: { api: ApiClient }) {
             <div className="banner-sub">{t(lang, 'state.not-recognised.hint')}</div>
           </div>
         ) : messageKey ? (
-          <div className={`banner banner-${phase}`} data-testid="banner-state" data-reason={phase === 'quality' ? (detail ?? undefined) : undefined}>
+          <div className={`banner banner-${phase}`} data-testid="banner-state" data-reason={phase === 'quality' || phase === 'refused' || phase === 'challenge' ? (detail ?? undefined) : undefined}>
             <div className="banner-title">{t(lang, messageKey)}</div>
             {detail && (phase === 'model-error' || phase === 'server-error') ? <div className="banner-sub">{detail}</div> : null}
           </div>

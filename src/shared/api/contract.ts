@@ -1,4 +1,4 @@
-import type { AttendanceEvent, Identification, KioskOutcome, Person } from '../domain/types'
+import type { AttendanceEvent, Identification, KioskOutcome, LivenessEvidence, LivenessStrictness, Person } from '../domain/types'
 import type { SecurityLevel } from '../face/decide'
 import type { ApiResult } from './result'
 
@@ -32,6 +32,8 @@ export type KioskSettings = {
   securityLevel: SecurityLevel
   /** the thresholds behind each level, for display */
   thresholds: Record<SecurityLevel, number>
+  /** off: no liveness check; normal: passive layers, a challenge when uncertain; strict: always a challenge */
+  livenessStrictness: LivenessStrictness
   cooldownMs: number
 }
 
@@ -56,9 +58,9 @@ export type ApiHandlers = {
   /** 1:N identification of one embedding at the current (or the given) security level; `empty-gallery` when nobody is enrolled */
   'recognition/identify': (args: EmbeddingInput & { level?: SecurityLevel }) => Identification
   /** decide over a tracked face's frames, then record check-in/out unless within the cooldown */
-  'kiosk/recognize': (args: TrackInput & { seenAt?: number }) => KioskOutcome
+  'kiosk/recognize': (args: TrackInput & { seenAt?: number; liveness?: LivenessEvidence }) => KioskOutcome
   'settings/get': (args: Record<string, never>) => KioskSettings
-  'settings/update': (args: { securityLevel?: SecurityLevel }) => KioskSettings
+  'settings/update': (args: { securityLevel?: SecurityLevel; livenessStrictness?: LivenessStrictness }) => KioskSettings
   'attendance/list': (args: { from?: number; to?: number; personId?: string; limit?: number }) => AttendanceEvent[]
 }
 

@@ -52,8 +52,30 @@ export type Identification = {
   agreement: number
 }
 
+/** Why a face was refused as not live. */
+export type LivenessReason = 'spoof_detected' | 'liveness_uncertain' | 'quality_low' | 'challenge_failed' | 'timeout'
+
+/** A prompt the kiosk may ask for when passive evidence is not enough. */
+export type ChallengeKind = 'blink' | 'turn-left' | 'turn-right' | 'closer'
+
+/** The renderer's liveness evidence for one tracked face (scores only, never an image). */
+export type LivenessEvidence = {
+  /** the renderer's decision over the track */
+  decision: 'live' | LivenessReason
+  /** fused passive score, 0..1 (1 = live), over the track's frames */
+  score: number
+  /** each layer's score over the track's frames, 0..1, null when the layer did not run */
+  layers: Record<string, number | null>
+  /** the active challenge, when one was asked */
+  challenge: { kind: ChallengeKind; passed: boolean; ms: number } | null
+}
+
+/** How hard the kiosk looks for photos and screens. */
+export type LivenessStrictness = 'off' | 'normal' | 'strict'
+
 /** What the kiosk shows after sending an embedding. */
 export type KioskOutcome =
+  | { kind: 'refused'; reason: LivenessReason; identification: Identification }
   | { kind: 'recorded'; identification: Identification; event: AttendanceEvent }
   | { kind: 'already-recorded'; identification: Identification; event: AttendanceEvent }
   | { kind: 'unknown'; identification: Identification }

@@ -3,6 +3,7 @@ import * as ort from 'onnxruntime-web/wasm'
 import { createEmbedder } from '../core/embedder'
 import { FacePipeline } from '../core/face-pipeline'
 import { humanConfig } from '../core/human-config'
+import { createLivenessScorer, type LivenessScorer } from '../core/liveness'
 
 /** Where the host serves models and wasm, and the embedding model tag its store uses (from `host/info`). */
 export type VisionHost = {
@@ -45,25 +46,33 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
  * mesh, `fr_feature.onnx` through onnxruntime-web for the embedding, its bytes checked against the
  * manifest's sha256 before use.
  */
-export async function loadVision(urls: VisionHost): Promise<FacePipeline> {
+export async function loadVision(urls: VisionHost): Promise<{ pipeline: FacePipeline; liveness: LivenessScorer }> {
   const manifestRes = await fetch(`${urls.modelBaseUrl}manifest.json`)
   if (!manifestRes.ok) throw new ModelLoadError('models/manifest.json not found', 'models/manifest.json')
   const manifest = (await manifestRes.json()) as { models: ManifestEntry[] }
-  for (const m of manifest.models.filter((e) => e.id.startsWith('human-blazeface') || e.id.startsWith('human-facemesh'))) {
+  for (const m of manifest.models.filter((e) => /^human-(blazeface|facemesh|antispoof|liveness)/.test(e.id))) {
     const bytes = await fetchBytes(`${urls.modelBaseUrl}${m.path}`, `models/${m.path}`)
     if ((await sha256Hex(bytes)) !== m.sha256) throw new ModelLoadError(`model file corrupt: models/${m.path}`, `models/${m.path}`)
   }
-  const human = new Human(humanConfig({ modelBasePath: `${urls.modelBaseUrl}human/`, wasmPath: `${urls.wasmBaseUrl}tfjs/`, maxFaces: 5 }))
+  const human = new Human(humanConfig({ modelBasePath: `${urls.modelBaseUrl}human/`, wasmPath: `${urls.wasmBaseUrl}tfjs/`, maxFaces: 5, antispoof: true }))
   await human.load()
   await human.tf.ready()
   const entry = manifest.models.find((e) => e.id === 'fr-feature')
   if (!entry) throw new ModelLoadError('fr-feature is not listed in models/manifest.json', 'models/manifest.json')
-  const file = `models/${entry.path}`
-  const bytes = await fetchBytes(`${urls.modelBaseUrl}${entry.path}`, file)
-  if ((await sha256Hex(bytes)) !== entry.sha256) throw new ModelLoadError(`model file corrupt: ${file} does not match models/manifest.json`, file)
+  const verified = async (e: ManifestEntry): Promise<Uint8Array> => {
+    const file = `models/${e.path}`
+    const bytes = await fetchBytes(`${urls.modelBaseUrl}${e.path}`, file)
+    if ((await sha256Hex(bytes)) !== e.sha256) throw new ModelLoadError(`model file corrupt: ${file} does not match models/manifest.json`, file)
+    return bytes
+  }
+  const bytes = await verified(entry)
+  const livenessEntry = manifest.models.find((e) => e.id === 'fr-liveness')
+  if (!livenessEntry) throw new ModelLoadError('fr-liveness is not listed in models/manifest.json', 'models/manifest.json')
+  const livenessBytes = await verified(livenessEntry)
   ort.env.wasm.wasmPaths = `${urls.wasmBaseUrl}ort/`
   ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? 2 : 1
   // the tag comes from the host, so the renderer's embeddings always match the store's templates
   const embedder = await createEmbedder(ort as unknown as Parameters<typeof createEmbedder>[0], bytes, { ...urls.embeddingModel }, { flipAverage: entry.recognition?.flipAverage ?? false })
-  return new FacePipeline(human, embedder)
+  const liveness = await createLivenessScorer(ort as unknown as Parameters<typeof createLivenessScorer>[0], livenessBytes)
+  return { pipeline: new FacePipeline(human, embedder), liveness }
 }

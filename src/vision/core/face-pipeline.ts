@@ -13,6 +13,10 @@ export type DetectedFace = {
   points: Point[]
   /** full mesh (x, y, z) in frame pixels: later issues use it for quality and liveness */
   mesh: Array<[number, number, number]>
+  /** Human's `antispoof` score, 0..1 (1 = real), when that model is enabled */
+  real?: number
+  /** Human's `liveness` score, 0..1 (1 = live), when that model is enabled */
+  live?: number
 }
 
 /** A face with its embedding. */
@@ -62,7 +66,10 @@ export class FacePipeline {
       for (const f of result.face) {
         if (!f.mesh || f.mesh.length < 468) continue
         const mesh = f.mesh.map((p) => [p[0], p[1], p[2] ?? 0] as [number, number, number])
-        faces.push({ box: [f.box[0], f.box[1], f.box[2], f.box[3]], score: f.score, points: fivePointsFromMesh(mesh, this.eyes), mesh })
+        const face: DetectedFace = { box: [f.box[0], f.box[1], f.box[2], f.box[3]], score: f.score, points: fivePointsFromMesh(mesh, this.eyes), mesh }
+        if (typeof f.real === 'number') face.real = f.real
+        if (typeof f.live === 'number') face.live = f.live
+        faces.push(face)
       }
       faces.sort((a, b) => b.box[2] * b.box[3] - a.box[2] * a.box[3])
       return faces

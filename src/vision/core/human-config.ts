@@ -10,6 +10,11 @@ export type HumanHostOptions = {
   maxFaces: number
   /** run Human's iris model (adds 10 points to the mesh, ~10 ms) */
   iris?: boolean
+  /**
+   * run Human's `antispoof` and `liveness` models (each ~1–11 ms per face): their scores become
+   * `DetectedFace.real` / `.live`, kept as evidence by the liveness scorer (see liveness.ts). Off by default.
+   */
+  antispoof?: boolean
 }
 
 /**
@@ -40,8 +45,8 @@ export function humanConfig(o: HumanHostOptions): Partial<Config> {
       attention: { enabled: false },
       emotion: { enabled: false },
       description: { enabled: false },
-      antispoof: { enabled: false },
-      liveness: { enabled: false },
+      antispoof: { enabled: o.antispoof ?? false, skipFrames: 0, skipTime: 0 },
+      liveness: { enabled: o.antispoof ?? false, skipFrames: 0, skipTime: 0 },
     } as Config['face'],
   }
 }

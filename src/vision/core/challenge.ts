@@ -1,0 +1,90 @@
+import type { ChallengeKind } from '../../shared/domain/types'
+
+/** One frame's measurements of the tracked face, from its mesh (see quality.ts / head-pose.ts). */
+export type ChallengeSample = {
+  /** ms */
+  t: number
+  /** + when the nose points to image-right of the raw camera frame, i.e. the person's own left */
+  yawDeg: number
+  /** eye aspect ratio of the more open eye */
+  eyeOpenness: number
+  /** face width, frame pixels */
+  faceWidth: number
+}
+
+/** Limits of the active challenge. */
+export type ChallengeOptions = {
+  /** time to do what was asked, ms */
+  timeoutMs: number
+  /** head turn, degrees of yaw away from where the head was when asked */
+  turnDeg: number
+  /** blink: eyes at most this share of their open value, then back to at least `reopen` of it */
+  blinkClosed: number
+  reopen: number
+  /** come closer: the face at least this many times as wide as when asked */
+  closerRatio: number
+}
+
+export const CHALLENGE_DEFAULTS: ChallengeOptions = { timeoutMs: 7000, turnDeg: 15, blinkClosed: 0.55, reopen: 0.8, closerRatio: 1.25 }
+
+export const CHALLENGE_KINDS: readonly ChallengeKind[] = ['blink', 'turn-left', 'turn-right', 'closer']
+
+/** A random prompt (a flat picture cannot know in advance which one). */
+export function pickChallenge(random: () => number = Math.random): ChallengeKind {
+  return CHALLENGE_KINDS[Math.min(CHALLENGE_KINDS.length - 1, Math.floor(random() * CHALLENGE_KINDS.length))] as ChallengeKind
+}
+
+export type ChallengeState = 'pending' | 'passed' | 'timeout'
+
+/**
+ * Verifies one prompt from the mesh over the frames that follow it. The baseline is the first
+ * sample; a photo or a screen moved rigidly cannot blink, and turning a flat picture does not move
+ * the nose against the face outline the way a head does.
+ */
+export class ChallengeVerifier {
+  private baseline: ChallengeSample | null = null
+  private closedSeen = false
+  private state: ChallengeState = 'pending'
+  readonly startedAt: number
+
+  constructor(
+    readonly kind: ChallengeKind,
+    startedAt: number,
+    private readonly opts: ChallengeOptions = CHALLENGE_DEFAULTS,
+  ) {
+    this.startedAt = startedAt
+  }
+
+  get result(): ChallengeState {
+    return this.state
+  }
+
+  /** Feeds one frame; returns the state after it. */
+  feed(s: ChallengeSample): ChallengeState {
+    if (this.state !== 'pending') return this.state
+    if (s.t - this.startedAt > this.opts.timeoutMs) return (this.state = 'timeout')
+    const b = (this.baseline ??= s)
+    switch (this.kind) {
+      case 'turn-left':
+        if (s.yawDeg - b.yawDeg >= this.opts.turnDeg) this.state = 'passed'
+        break
+      case 'turn-right':
+        if (b.yawDeg - s.yawDeg >= this.opts.turnDeg) this.state = 'passed'
+        break
+      case 'closer':
+        if (s.faceWidth >= b.faceWidth * this.opts.closerRatio) this.state = 'passed'
+        break
+      case 'blink':
+        if (s.eyeOpenness <= b.eyeOpenness * this.opts.blinkClosed) this.closedSeen = true
+        else if (this.closedSeen && s.eyeOpenness >= b.eyeOpenness * this.opts.reopen) this.state = 'passed'
+        break
+    }
+    return this.state
+  }
+
+  /** Ends the challenge when the face left or the time ran out without a verdict. */
+  expire(now: number): ChallengeState {
+    if (this.state === 'pending' && now - this.startedAt > this.opts.timeoutMs) this.state = 'timeout'
+    return this.state
+  }
+}
