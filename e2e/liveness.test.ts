@@ -75,7 +75,9 @@ test.describe('liveness at the kiosk (web host, fake camera)', () => {
 
   test('a phone screen held up to the camera is refused and checks no one in', async () => {
     await withKiosk(y4mFromPhotos(screenFrames), async (kiosk, host) => {
+      // without liveness this stranger would be "not recognised": reaching "refused" is the liveness layer's doing
       await kiosk.waitForPhase('refused')
+      await expect(kiosk.page.getByTestId('banner-state')).toHaveAttribute('data-reason', /spoof_detected|liveness_uncertain|challenge_failed|timeout/)
       await kiosk.page.waitForTimeout(4000)
       expect(attendanceRows(host.dbFile)).toHaveLength(0)
       expect(auditRefusals(host.dbFile).length).toBeGreaterThanOrEqual(1)

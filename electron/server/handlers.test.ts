@@ -151,7 +151,7 @@ describe('handlers: liveness at the kiosk', () => {
   it('a photo or screen (spoof evidence) checks no one in, and the attempt is audited with its scores', async () => {
     const spoof = { decision: 'spoof_detected' as const, score: 0.08, layers: { frLiveness: 0.05, screen: 0.2 }, challenge: null }
     const out = await call('kiosk/recognize', { ...track([1, 0, 0, 0]), liveness: spoof })
-    expect(out).toMatchObject({ kind: 'refused', reason: 'spoof_detected', identification: { personId: 'E1', decision: 'match' } })
+    expect(out).toMatchObject({ kind: 'refused', reason: 'spoof_detected', identification: { personId: null, name: null, decision: 'unknown' } })
     expect(await call('attendance/list', {})).toEqual([])
     const audit = listAudit(db, 1)[0]
     expect(audit).toMatchObject({ action: 'liveness.refused', subject: 'E1', details: { reason: 'spoof_detected', score: 0.08, layers: { frLiveness: 0.05, screen: 0.2 } } })
@@ -163,6 +163,22 @@ describe('handlers: liveness at the kiosk', () => {
     expect(await call('kiosk/recognize', bare)).toMatchObject({ kind: 'refused', reason: 'liveness_uncertain' })
     await call('settings/update', { livenessStrictness: 'off' })
     expect(await call('kiosk/recognize', bare)).toMatchObject({ kind: 'recorded' })
+  })
+
+  it('the main side re-checks the score: "live" with a spoof score is refused, an uncertain one needs a challenge', async () => {
+    expect(await call('kiosk/recognize', { ...track([1, 0, 0, 0]), liveness: { ...LIVE, score: 0.05 } })).toMatchObject({ kind: 'refused', reason: 'spoof_detected' })
+    expect(await call('kiosk/recognize', { ...track([1, 0, 0, 0]), liveness: { ...LIVE, score: 0.42 } })).toMatchObject({ kind: 'refused', reason: 'challenge_failed' })
+    const challenged = { ...LIVE, score: 0.42, challenge: { kind: 'turn-left' as const, passed: true, ms: 2100 } }
+    expect(await call('kiosk/recognize', { ...track([1, 0, 0, 0]), liveness: challenged })).toMatchObject({ kind: 'recorded' })
+    expect(await call('attendance/list', {})).toHaveLength(1)
+  })
+
+  it('the very-high security level needs a passed challenge even at normal strictness', async () => {
+    await call('settings/update', { securityLevel: 'very-high' })
+    // 0.95 clears very-high's 0.7 threshold in the test config
+    expect(await call('kiosk/recognize', track([0.95, 0.05, 0, 0]))).toMatchObject({ kind: 'refused', reason: 'challenge_failed' })
+    const passed = { ...LIVE, challenge: { kind: 'blink' as const, passed: true, ms: 900 } }
+    expect(await call('kiosk/recognize', { ...track([0.95, 0.05, 0, 0]), liveness: passed })).toMatchObject({ kind: 'recorded' })
   })
 
   it('strict (or the very-high level) needs a passed challenge', async () => {
@@ -189,7 +205,8 @@ describe('handlers: kiosk/recognize over several frames', () => {
   it('frames that disagree about who it is record nothing', async () => {
     // two frames say Ani, two say Budi: the fused face leans to Budi, but only half the frames agree
     const out = await call('kiosk/recognize', track([1, 0, 0, 0], [0.8, 0.6, 0, 0], [0, 1, 0, 0], [0, 0.9, 0.44, 0]))
-    expect(out).toMatchObject({ kind: 'unknown', identification: { reason: 'inconsistent', personId: 'E2', agreement: 0.5, frames: 4 } })
+    // the kiosk gets the reason only, never who the face resembled
+    expect(out).toMatchObject({ kind: 'unknown', identification: { reason: 'inconsistent', personId: null, name: null, similarity: 0, frames: 4 } })
     expect(await call('attendance/list', {})).toEqual([])
   })
 

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3'
 import type { ApiArgs, ApiData, ApiMethod, HostInfo, KioskSettings } from '../../src/shared/api/contract'
 import { HadirError } from '../../src/shared/api/result'
 import type { AttendanceEvent, Direction, Identification, KioskOutcome, LivenessEvidence, LivenessReason, LivenessStrictness, ModelTag } from '../../src/shared/domain/types'
+import { decideLiveness } from '../../src/vision/core/liveness'
 import { decide, fuseEmbeddings, type Decision, type RecognitionConfig, type SearchHit, type SecurityLevel } from '../../src/shared/face/decide'
 import type { FaceIndex } from './recognition/face-index'
 import { lastEventOf, listAttendance, recordAttendance } from './store/attendance-store'
@@ -84,9 +85,20 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
     if (strictness === 'off') return null
     if (!evidence) return 'liveness_uncertain'
     if (evidence.decision !== 'live') return evidence.decision
-    if ((strictness === 'strict' || level === 'very-high') && !evidence.challenge?.passed) return 'challenge_failed'
+    // the renderer's "live" is re-checked against the same rule: a score that says spoof is refused
+    // whatever the renderer concluded, and an uncertain one needs a passed challenge
+    const passive = decideLiveness(evidence.score)
+    const challenged = evidence.challenge?.passed === true
+    if (!passive.live) {
+      if (passive.reasons[0] !== 'liveness_uncertain') return 'spoof_detected'
+      if (!challenged) return 'challenge_failed'
+    }
+    if ((strictness === 'strict' || level === 'very-high') && !challenged) return 'challenge_failed'
     return null
   }
+
+  /** What the kiosk screen needs of an unknown or refused face: the reason, not who it resembled. */
+  const redacted = (id: Identification): Identification => ({ ...id, decision: 'unknown', personId: null, name: null, similarity: 0, secondSimilarity: 0, confidence: 'low', agreement: 0 })
 
   function refuse(reason: LivenessReason, identification: Identification, evidence: LivenessEvidence | undefined, ctx: HandlerContext): KioskOutcome {
     // the attempt is visible to the admin: who it looked like and every layer's score, never an image
@@ -107,7 +119,7 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
         },
       }),
     )
-    return { kind: 'refused', reason, identification }
+    return { kind: 'refused', reason, identification: redacted(identification) }
   }
 
   function checkModel(input: { modelId: string; modelVersion: string }): void {
@@ -217,7 +229,7 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
       const refusal = livenessRefusal(args.liveness, level)
       if (refusal) return refuse(refusal, identification, args.liveness, ctx)
       if (identification.decision !== 'match' || identification.personId === null || identification.name === null) {
-        return { kind: 'unknown', identification }
+        return { kind: 'unknown', identification: redacted(identification) }
       }
       const personId = identification.personId
       const personName = identification.name

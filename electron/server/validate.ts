@@ -92,7 +92,7 @@ function trackInput(o: Obj): TrackInput {
 }
 
 const LIVENESS_DECISIONS: readonly (LivenessReason | 'live')[] = ['live', 'spoof_detected', 'liveness_uncertain', 'quality_low', 'challenge_failed', 'timeout']
-const CHALLENGES: readonly ChallengeKind[] = ['blink', 'turn-left', 'turn-right', 'closer']
+const CHALLENGES: readonly ChallengeKind[] = ['blink', 'turn-left', 'turn-right']
 const STRICTNESS: readonly LivenessStrictness[] = ['off', 'normal', 'strict']
 const MAX_LAYERS = 16
 
@@ -119,7 +119,7 @@ function livenessEvidence(v: unknown): LivenessEvidence | undefined {
   if (entries.length > MAX_LAYERS) throw bad(`liveness.layers has more than ${MAX_LAYERS} entries`, 'liveness')
   const layers: Record<string, number | null> = {}
   for (const [k, x] of entries) {
-    if (k.length > 40 || CONTROL_CHARS.test(k)) throw bad('liveness.layers has a bad key', 'liveness')
+    if (k.length > 40 || CONTROL_CHARS.test(k) || k === '__proto__' || k === 'constructor' || k === 'prototype') throw bad('liveness.layers has a bad key', 'liveness')
     if (x !== null && (typeof x !== 'number' || !Number.isFinite(x) || x < 0 || x > 1)) throw bad(`liveness.layers.${k} must be 0..1 or null`, 'liveness')
     layers[k] = x as number | null
   }

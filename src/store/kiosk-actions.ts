@@ -3,7 +3,8 @@ import { langFromLocales } from '../i18n/messages'
 import { chooseSubject, type FacePipeline, type DetectedFace } from '../vision/core/face-pipeline'
 import { assessQuality, DEFAULT_QUALITY } from '../vision/core/quality'
 import { ChallengeVerifier, pickChallenge } from '../vision/core/challenge'
-import { decideLiveness, type LivenessResult, type LivenessScorer } from '../vision/core/liveness'
+import { summarizeTrackLiveness, type LivenessResult, type LivenessScorer } from '../vision/core/liveness'
+import { fuseEmbeddings } from '../shared/face/decide'
 import type { LivenessEvidence } from '../shared/domain/types'
 import { DEFAULT_TRACK, FaceTrack } from '../vision/core/tracker'
 import { loadVision, ModelLoadError } from '../vision/browser/load-vision'
@@ -14,6 +15,8 @@ import { useKioskStore, type KioskPhase } from './kiosk-store'
 export const HOLD_RESULT_MS = 3000
 /** Pause between frames when nobody is there (keeps the CPU cool on a 2-core kiosk). */
 const IDLE_FRAME_MS = 60
+/** Pause after an unexpected error in the recognition loop before trying again. */
+const ERROR_BACKOFF_MS = 2000
 /** Retry period when the camera is missing or was unplugged. */
 const CAMERA_RETRY_MS = 3000
 
@@ -83,19 +86,6 @@ export function stopKiosk(): void {
 type Vision = { pipeline: FacePipeline; liveness: LivenessScorer }
 type Evidence = LivenessEvidence
 
-/** The track's passive liveness over its frames: mean fused score and mean of each layer. */
-export function summarizeLiveness(frames: readonly LivenessResult[]): Evidence {
-  const scored = frames.filter((f) => !f.reasons.includes('quality_low'))
-  if (scored.length === 0) return { decision: 'quality_low', score: 0, layers: {}, challenge: null }
-  const score = scored.reduce((a, f) => a + f.score, 0) / scored.length
-  const layers: Record<string, number | null> = {}
-  for (const key of Object.keys(scored[0]?.layers ?? {})) {
-    const xs = scored.map((f) => f.layers[key]).filter((x): x is number => typeof x === 'number')
-    layers[key] = xs.length ? Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 1e4) / 1e4 : null
-  }
-  const d = decideLiveness(score)
-  return { decision: d.live ? 'live' : (d.reasons[0] ?? 'spoof_detected'), score: Math.round(score * 1e4) / 1e4, layers, challenge: null }
-}
 
 async function recognitionLoop(api: ApiClient, vision: Vision, cam: Webcam, onFrame: FrameListener, isLost: () => boolean): Promise<void> {
   const { pipeline, liveness } = vision
@@ -104,21 +94,21 @@ async function recognitionLoop(api: ApiClient, vision: Vision, cam: Webcam, onFr
   let frameLiveness: LivenessResult[] = []
   /** a challenge under way, with the evidence gathered before it */
   let pending: { verifier: ChallengeVerifier; embeddings: Float32Array[]; evidence: Evidence; startedAt: number } | null = null
+  /** this track was decided: nothing more until the face leaves (no re-decision, no check-out by standing) */
+  let decided = false
   const settingsOf = async () => {
     const r = await api.invoke('settings/get', {})
-    return r.ok ? r.data : { livenessStrictness: 'normal' as const, securityLevel: 'high' as const }
+    return r.ok ? r.data : null
   }
   let settings = await settingsOf()
   const show = (phase: KioskPhase, detail: string | null = null) => {
     const s = useKioskStore.getState()
     if (s.phase !== phase || s.detail !== detail) s.setPhase(phase, detail)
   }
-  const restart = () => {
-    track.reset()
-    frameLiveness = []
-    pending = null
-  }
   const decideAndShow = async (embeddings: Float32Array[], evidence: Evidence | undefined, startedAt: number) => {
+    decided = true
+    pending = null
+    frameLiveness = []
     const r = await api.invoke('kiosk/recognize', {
       modelId: tag.modelId,
       modelVersion: tag.modelVersion,
@@ -138,85 +128,126 @@ async function recognitionLoop(api: ApiClient, vision: Vision, cam: Webcam, onFr
       })
     }
     await sleep(HOLD_RESULT_MS)
-    // whoever stands there after the hold starts a new decision, under the current settings
-    restart()
-    settings = await settingsOf()
+  }
+  /** A challenge that ends without a pass (face gone, another face, time up) is a refusal, audited. */
+  const abandon = async (now: number, reason: 'challenge_failed' | 'timeout') => {
+    const p = pending
+    if (!p) return
+    const challenge = { kind: p.verifier.kind, passed: false, ms: Math.round(now - p.verifier.startedAt) }
+    await decideAndShow(p.embeddings, { ...p.evidence, decision: reason, challenge }, p.startedAt)
+  }
+  /** The face is a new one: forget the last decision and any evidence. */
+  const newFace = () => {
+    decided = false
+    frameLiveness = []
   }
 
   while (running && !isLost()) {
     // one decision step per new camera frame; this await also yields to the browser every time
     await cam.nextFrame()
-    const frame = cam.grab()
-    if (!frame) continue
-    const now = performance.now()
-    const faces = await pipeline.detect(frame)
-    onFrame(faces, frame.width, frame.height)
-    if (faces.length === 0) {
-      track.observe(null, now)
-      if (track.frames === 0 && !pending) frameLiveness = []
-      if (pending && pending.verifier.expire(now) === 'timeout') {
+    try {
+      const frame = cam.grab()
+      if (!frame) continue
+      const now = performance.now()
+      const faces = await pipeline.detect(frame)
+      onFrame(faces, frame.width, frame.height)
+      if (faces.length === 0) {
+        const gone = track.observe(null, now)
+        if (pending && (gone || pending.verifier.expire(now) === 'timeout')) {
+          await abandon(now, gone ? 'challenge_failed' : 'timeout')
+          continue
+        }
+        if (gone) newFace()
+        if (!decided) show(pending ? 'challenge' : 'looking', pending ? pending.verifier.kind : null)
+        await sleep(IDLE_FRAME_MS)
+        continue
+      }
+      const choice = chooseSubject(faces, frame.width, frame.height)
+      if (choice.kind !== 'one') {
+        if (pending) await abandon(now, 'challenge_failed')
+        track.reset()
+        newFace()
+        show('one-at-a-time')
+        continue
+      }
+      const face = faces[choice.index] as DetectedFace
+      if (track.observe(face.box, now)) {
+        // someone else: what was gathered (or asked) belonged to the face before
+        if (pending) {
+          await abandon(now, 'challenge_failed')
+          continue
+        }
+        newFace()
+      }
+      if (decided) {
+        // the banner stays while the same person stands there
+        await sleep(IDLE_FRAME_MS)
+        continue
+      }
+      const quality = assessQuality(frame, face, DEFAULT_QUALITY)
+
+      if (pending) {
+        // the prompt itself asks for a turned head or closed eyes: no quality gate while it runs
         const p = pending
-        pending = null
-        await decideAndShow(p.embeddings, { ...p.evidence, decision: 'timeout', challenge: { kind: p.verifier.kind, passed: false, ms: Math.round(now - p.verifier.startedAt) } }, p.startedAt)
+        const state = p.verifier.feed({ t: now, yawDeg: quality.metrics.yawDeg, eyeOpenness: quality.metrics.eyeOpenness })
+        if (state === 'pending') {
+          show('challenge', p.verifier.kind)
+          continue
+        }
+        if (state === 'timeout') {
+          await abandon(now, 'timeout')
+          continue
+        }
+        // passed: it must still be the same face as the one gathered before the prompt
+        const now1 = await pipeline.embed(frame, face)
+        const before = fuseEmbeddings(p.embeddings)
+        let same = 0
+        for (let i = 0; i < before.length; i++) same += (before[i] as number) * (now1[i] as number)
+        if (same < (settings?.thresholds.normal ?? 0.42)) {
+          await abandon(now, 'challenge_failed')
+          continue
+        }
+        const challenge = { kind: p.verifier.kind, passed: true, ms: Math.round(now - p.verifier.startedAt) }
+        await decideAndShow([...p.embeddings, now1], { ...p.evidence, decision: 'live', challenge }, p.startedAt)
         continue
       }
-      show(pending ? 'challenge' : 'looking', pending ? pending.verifier.kind : null)
-      await sleep(IDLE_FRAME_MS)
-      continue
-    }
-    const choice = chooseSubject(faces, frame.width, frame.height)
-    if (choice.kind !== 'one') {
-      restart()
-      show('one-at-a-time')
-      continue
-    }
-    const face = faces[choice.index] as DetectedFace
-    if (track.observe(face.box, now)) {
-      // a new face: whatever was gathered (or asked) belonged to someone else
+
+      if (!quality.ok) {
+        show('quality', quality.reasons[0] ?? null)
+        continue
+      }
+      const strictness = settings?.livenessStrictness ?? 'normal'
+      track.add(await pipeline.embed(frame, face))
+      if (strictness !== 'off') frameLiveness.push(await liveness.score(frame, face))
+      if (!track.ready) {
+        show('verifying')
+        continue
+      }
+      const startedAt = track.startedAt
+      const embeddings = track.take()
+      // the admin may have changed the level or strictness since the last face
+      settings = (await settingsOf()) ?? settings
+      if ((settings?.livenessStrictness ?? strictness) === 'off') {
+        await decideAndShow(embeddings, undefined, startedAt)
+        continue
+      }
+      const evidence = summarizeTrackLiveness(frameLiveness)
       frameLiveness = []
-      pending = null
-    }
-    const quality = assessQuality(frame, face, DEFAULT_QUALITY)
-
-    if (pending) {
-      // the prompt itself asks for a turned head or closed eyes: no quality gate while it runs
-      const p = pending
-      const state = p.verifier.feed({ t: now, yawDeg: quality.metrics.yawDeg, eyeOpenness: quality.metrics.eyeOpenness, faceWidth: quality.metrics.faceWidthPx })
-      if (state === 'pending') {
-        show('challenge', p.verifier.kind)
+      const alwaysAsk = settings?.livenessStrictness === 'strict' || settings?.securityLevel === 'very-high'
+      if (evidence.decision === 'liveness_uncertain' || (evidence.decision === 'live' && alwaysAsk)) {
+        const verifier = new ChallengeVerifier(pickChallenge(), now)
+        pending = { verifier, embeddings, evidence: { ...evidence, decision: 'live' }, startedAt }
+        show('challenge', verifier.kind)
         continue
       }
+      await decideAndShow(embeddings, evidence, startedAt)
+    } catch (err) {
+      // one bad frame (or a transient model/runtime error) must not stop the kiosk
+      useKioskStore.getState().setPhase('server-error', err instanceof Error ? err.message : String(err))
+      track.reset()
+      newFace()
       pending = null
-      const challenge = { kind: p.verifier.kind, passed: state === 'passed', ms: Math.round(now - p.verifier.startedAt) }
-      await decideAndShow(p.embeddings, { ...p.evidence, decision: state === 'passed' ? 'live' : 'timeout', challenge }, p.startedAt)
-      continue
+      await sleep(ERROR_BACKOFF_MS)
     }
-
-    if (!quality.ok) {
-      show('quality', quality.reasons[0] ?? null)
-      continue
-    }
-    track.add(await pipeline.embed(frame, face))
-    if (settings.livenessStrictness !== 'off') frameLiveness.push(await liveness.score(frame, face))
-    if (!track.ready) {
-      show('verifying')
-      continue
-    }
-    const startedAt = track.startedAt
-    const embeddings = track.take()
-    if (settings.livenessStrictness === 'off') {
-      await decideAndShow(embeddings, undefined, startedAt)
-      continue
-    }
-    const evidence = summarizeLiveness(frameLiveness)
-    frameLiveness = []
-    const wantsChallenge = evidence.decision === 'liveness_uncertain' || (evidence.decision === 'live' && (settings.livenessStrictness === 'strict' || settings.securityLevel === 'very-high'))
-    if (wantsChallenge) {
-      const verifier = new ChallengeVerifier(pickChallenge(), now)
-      pending = { verifier, embeddings, evidence: { ...evidence, decision: 'live' }, startedAt }
-      show('challenge', verifier.kind)
-      continue
-    }
-    await decideAndShow(embeddings, evidence, startedAt)
   }
 }

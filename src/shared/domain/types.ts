@@ -55,8 +55,11 @@ export type Identification = {
 /** Why a face was refused as not live. */
 export type LivenessReason = 'spoof_detected' | 'liveness_uncertain' | 'quality_low' | 'challenge_failed' | 'timeout'
 
-/** A prompt the kiosk may ask for when passive evidence is not enough. */
-export type ChallengeKind = 'blink' | 'turn-left' | 'turn-right' | 'closer'
+/**
+ * A prompt the kiosk may ask for when passive evidence is not enough. ("Come closer" is not one:
+ * a photo moved towards the camera passes it.)
+ */
+export type ChallengeKind = 'blink' | 'turn-left' | 'turn-right'
 
 /** The renderer's liveness evidence for one tracked face (scores only, never an image). */
 export type LivenessEvidence = {

@@ -8,8 +8,6 @@ export type ChallengeSample = {
   yawDeg: number
   /** eye aspect ratio of the more open eye */
   eyeOpenness: number
-  /** face width, frame pixels */
-  faceWidth: number
 }
 
 /** Limits of the active challenge. */
@@ -18,16 +16,21 @@ export type ChallengeOptions = {
   timeoutMs: number
   /** head turn, degrees of yaw away from where the head was when asked */
   turnDeg: number
-  /** blink: eyes at most this share of their open value, then back to at least `reopen` of it */
+  /**
+   * blink: eyes at most this share of their open value (the most open seen since the prompt),
+   * then back to at least `reopen` of it
+   */
   blinkClosed: number
   reopen: number
-  /** come closer: the face at least this many times as wide as when asked */
-  closerRatio: number
 }
 
-export const CHALLENGE_DEFAULTS: ChallengeOptions = { timeoutMs: 7000, turnDeg: 15, blinkClosed: 0.55, reopen: 0.8, closerRatio: 1.25 }
+export const CHALLENGE_DEFAULTS: ChallengeOptions = { timeoutMs: 7000, turnDeg: 15, blinkClosed: 0.55, reopen: 0.8 }
 
-export const CHALLENGE_KINDS: readonly ChallengeKind[] = ['blink', 'turn-left', 'turn-right', 'closer']
+/**
+ * The prompts a flat picture cannot follow: a photo cannot blink, and turning a photo does not move
+ * the nose against the face outline. ("Come closer" is left out: moving a photo closer passes it.)
+ */
+export const CHALLENGE_KINDS: readonly ChallengeKind[] = ['blink', 'turn-left', 'turn-right']
 
 /** A random prompt (a flat picture cannot know in advance which one). */
 export function pickChallenge(random: () => number = Math.random): ChallengeKind {
@@ -43,6 +46,8 @@ export type ChallengeState = 'pending' | 'passed' | 'timeout'
  */
 export class ChallengeVerifier {
   private baseline: ChallengeSample | null = null
+  /** the most open the eyes have been since the prompt (a half-closed first frame is no baseline) */
+  private openEyes = 0
   private closedSeen = false
   private state: ChallengeState = 'pending'
   readonly startedAt: number
@@ -64,6 +69,7 @@ export class ChallengeVerifier {
     if (this.state !== 'pending') return this.state
     if (s.t - this.startedAt > this.opts.timeoutMs) return (this.state = 'timeout')
     const b = (this.baseline ??= s)
+    this.openEyes = Math.max(this.openEyes, s.eyeOpenness)
     switch (this.kind) {
       case 'turn-left':
         if (s.yawDeg - b.yawDeg >= this.opts.turnDeg) this.state = 'passed'
@@ -71,12 +77,9 @@ export class ChallengeVerifier {
       case 'turn-right':
         if (b.yawDeg - s.yawDeg >= this.opts.turnDeg) this.state = 'passed'
         break
-      case 'closer':
-        if (s.faceWidth >= b.faceWidth * this.opts.closerRatio) this.state = 'passed'
-        break
       case 'blink':
-        if (s.eyeOpenness <= b.eyeOpenness * this.opts.blinkClosed) this.closedSeen = true
-        else if (this.closedSeen && s.eyeOpenness >= b.eyeOpenness * this.opts.reopen) this.state = 'passed'
+        if (s.eyeOpenness <= this.openEyes * this.opts.blinkClosed) this.closedSeen = true
+        else if (this.closedSeen && s.eyeOpenness >= this.openEyes * this.opts.reopen) this.state = 'passed'
         break
     }
     return this.state

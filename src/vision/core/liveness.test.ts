@@ -17,6 +17,8 @@ import {
   frLivenessCropBox,
   fuseLiveness,
   softmax,
+  summarizeTrackLiveness,
+  type LivenessResult,
   type LivenessScorer,
 } from './liveness'
 
@@ -128,7 +130,6 @@ describe('liveness on real photos (Node pipeline)', () => {
         expect(v as number, `${file} ${name}`).toBeLessThanOrEqual(1)
       }
       expect(r.score).toBeCloseTo(fuseLiveness({ frLiveness: r.layers.frLiveness, screen: r.layers.screen }), 3)
-      expect(r.live).toBe(r.score >= LIVENESS_DEFAULTS.threshold)
     }
     expect(scored).toBeGreaterThanOrEqual(10)
   })
@@ -154,5 +155,23 @@ describe('liveness on real photos (Node pipeline)', () => {
     if (!face) throw new Error('no face')
     const r = await scorer.score(frame, { ...face, box: [face.box[0], face.box[1], 20, 20] })
     expect(r).toMatchObject({ live: false, score: 0, reasons: ['quality_low'] })
+  })
+})
+
+describe('summarizeTrackLiveness', () => {
+  const frame = (score: number, frLiveness: number, reasons: LivenessResult['reasons'] = []): LivenessResult => ({
+    live: score >= 0.5,
+    score,
+    layers: { frLiveness, humanAntispoof: null, humanLiveness: 0.4, screen: score, gamut: null, bezel: null },
+    reasons,
+  })
+  it('averages the track: one bad frame among good ones stays live, a mostly-spoof track is refused', () => {
+    expect(summarizeTrackLiveness([frame(0.9, 1), frame(0.2, 0.1), frame(0.8, 0.9)])).toMatchObject({ decision: 'live', score: 0.6333, layers: { frLiveness: 0.6667, humanAntispoof: null } })
+    expect(summarizeTrackLiveness([frame(0.05, 0), frame(0.1, 0.05), frame(0.7, 0.8)])).toMatchObject({ decision: 'spoof_detected' })
+    expect(summarizeTrackLiveness([frame(0.45, 0.4), frame(0.4, 0.4)])).toMatchObject({ decision: 'liveness_uncertain' })
+  })
+  it('frames too small to score are left out; none at all is quality_low', () => {
+    expect(summarizeTrackLiveness([frame(0, 0, ['quality_low']), frame(0.9, 0.95)])).toMatchObject({ decision: 'live', score: 0.9 })
+    expect(summarizeTrackLiveness([frame(0, 0, ['quality_low'])])).toMatchObject({ decision: 'quality_low', score: 0 })
   })
 })

@@ -20,6 +20,7 @@
  * percentiles; and every choice was checked leave-one-source-out (anchors fitted on one source,
  * error rates on the other; see LIVENESS_DEFAULTS).
  */
+import type { LivenessEvidence } from '../../shared/domain/types'
 import type { OrtModule } from './embedder'
 import type { DetectedFace } from './face-pipeline'
 import type { Box, RgbFrame } from './frame'
@@ -122,15 +123,17 @@ export async function createFrLivenessModel(ort: OrtModule, modelBytes: Uint8Arr
     async run(frame, box) {
       const rect = frLivenessCropBox(box, frame.width, frame.height)
       const input = new ort.Tensor('float32', cropToBgrTensor(frame, rect), [1, 3, FR_LIVENESS_SIZE, FR_LIVENESS_SIZE])
-      const result = await session.run({ [inputName]: input })
-      const out = result[outputName]
-      if (!out) throw new Error(`liveness model gave no output '${outputName}'`)
-      const raw = out.data as Float32Array
-      if (raw.length !== 3) throw new Error(`liveness model gave ${raw.length} values, expected 3`)
-      const p = softmax(raw)[0] as number
-      input.dispose()
-      out.dispose()
-      return p
+      let out: { data: unknown; dispose(): void } | undefined
+      try {
+        out = (await session.run({ [inputName]: input }))[outputName]
+        if (!out) throw new Error(`liveness model gave no output '${outputName}'`)
+        const raw = out.data as Float32Array
+        if (raw.length !== 3) throw new Error(`liveness model gave ${raw.length} values, expected 3`)
+        return softmax(raw)[0] as number
+      } finally {
+        input.dispose()
+        out?.dispose()
+      }
     },
     async dispose() {
       await session.release()
@@ -253,4 +256,21 @@ export async function createLivenessScorer(ort: OrtModule, modelBytes: Uint8Arra
     },
     dispose: () => model.dispose(),
   }
+}
+
+/**
+ * The passive evidence of one tracked face: the mean fused score over its frames (frames too small
+ * to score are left out) and the mean of each layer, with the decision for that mean.
+ */
+export function summarizeTrackLiveness(frames: readonly LivenessResult[], o: LivenessOptions = LIVENESS_DEFAULTS): LivenessEvidence {
+  const scored = frames.filter((f) => !f.reasons.includes('quality_low'))
+  if (scored.length === 0) return { decision: 'quality_low', score: 0, layers: {}, challenge: null }
+  const score = scored.reduce((a, f) => a + f.score, 0) / scored.length
+  const layers: Record<string, number | null> = {}
+  for (const key of Object.keys(scored[0]?.layers ?? {})) {
+    const xs = scored.map((f) => f.layers[key]).filter((x): x is number => typeof x === 'number')
+    layers[key] = xs.length ? round4(xs.reduce((a, b) => a + b, 0) / xs.length) : null
+  }
+  const d = decideLiveness(score, o)
+  return { decision: d.live ? 'live' : (d.reasons[0] ?? 'spoof_detected'), score: round4(score), layers, challenge: null }
 }
