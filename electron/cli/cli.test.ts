@@ -60,6 +60,10 @@ beforeAll(async () => {
   writeFileSync(join(enrollDir, 'zz_bad', 'notes.txt'), 'not a photo')
   symlinkSync(join(FACES, 'other', 'noface_landscape.jpg'), join(enrollDir, 'zz_bad', 'landscape.jpg'))
   symlinkSync(join(FACES, 'other', 'group_selfie_many_people.jpg'), join(enrollDir, 'zz_bad', 'group.jpg'))
+  // a folder name that cannot be a person id (blank), and a broken link: rejected, the run goes on
+  mkdirSync(join(enrollDir, '   '), { recursive: true })
+  symlinkSync(join(IDENTITIES, 'obama', '2.jpg'), join(enrollDir, '   ', 'a.jpg'))
+  symlinkSync(join(work, 'does-not-exist.jpg'), join(enrollDir, 'zz_bad', 'broken-link.jpg'))
   // broken inputs
   const bad = join(work, 'bad')
   mkdirSync(bad)
@@ -91,7 +95,7 @@ afterAll(() => {
 
 describe('cli enroll', () => {
   it('stores one template per identity from its first photo', () => {
-    const ok = enrollSummary.people.filter((p) => p.personId !== 'zz_bad')
+    const ok = enrollSummary.people.filter((p) => p.personId !== 'zz_bad' && p.personId.trim() !== '')
     expect(ok).toHaveLength(24)
     for (const p of ok) expect(p.stored, p.personId).toBe(1)
     expect(enrollSummary.imagesPerSecond).toBeGreaterThan(0)
@@ -101,7 +105,14 @@ describe('cli enroll', () => {
     const bad = enrollSummary.people.find((p) => p.personId === 'zz_bad')
     expect(bad?.stored).toBe(0)
     const byFile = Object.fromEntries((bad?.rejected ?? []).map((r) => [r.file, r.code]))
-    expect(byFile).toEqual({ 'zz_bad/group.jpg': 'multiple-faces', 'zz_bad/landscape.jpg': 'no-face', 'zz_bad/notes.txt': 'image-unreadable' })
+    expect(byFile).toEqual({
+      'zz_bad/broken-link.jpg': 'image-unreadable',
+      'zz_bad/group.jpg': 'multiple-faces',
+      'zz_bad/landscape.jpg': 'no-face',
+      'zz_bad/notes.txt': 'image-unreadable',
+    })
+    const blank = enrollSummary.people.find((p) => p.personId.trim() === '')
+    expect(blank).toMatchObject({ stored: 0, rejected: [{ code: 'invalid-args' }] })
   })
 
   it('lists and deletes people', async () => {

@@ -113,6 +113,15 @@ export async function runCommand(command: string, args: string[], io: CliIo): Pr
 type Rejection = { file: string; code: ApiError['code']; message: string }
 type PersonSummary = { personId: string; name: string; stored: number; rejected: Rejection[] }
 
+/** A folder (following links); false for files, broken links and anything unreadable. */
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory()
+  } catch {
+    return false
+  }
+}
+
 function listPeopleFolders(dir: string): { personId: string; files: string[] }[] {
   let entries: string[]
   try {
@@ -124,9 +133,9 @@ function listPeopleFolders(dir: string): { personId: string; files: string[] }[]
   const people: { personId: string; files: string[] }[] = []
   for (const name of entries) {
     const p = join(dir, name)
-    if (name.startsWith('.') || !statSync(p).isDirectory()) continue
+    if (name.startsWith('.') || !isDir(p)) continue
     const files = readdirSync(p)
-      .filter((f) => !f.startsWith('.') && statSync(join(p, f)).isFile())
+      .filter((f) => !f.startsWith('.') && !isDir(join(p, f)))
       .sort()
       .map((f) => join(p, f))
     people.push({ personId: name, files })
@@ -149,8 +158,8 @@ export async function embedSubject(pipeline: FacePipeline, file: string): Promis
 async function enroll(dir: string, db: string, io: CliIo): Promise<number> {
   const folders = listPeopleFolders(dir)
   const total = folders.reduce((n, f) => n + f.files.length, 0)
-  const app = await openApp(db)
   const { pipeline } = await createNodePipeline()
+  const app = await openApp(db)
   const tag = pipeline.embedderInfo
   const t0 = performance.now()
   const people: PersonSummary[] = []
@@ -159,7 +168,18 @@ async function enroll(dir: string, db: string, io: CliIo): Promise<number> {
   try {
     for (const folder of folders) {
       const summary: PersonSummary = { personId: folder.personId, name: folder.personId, stored: 0, rejected: [] }
-      await app.call('people/upsert', { id: folder.personId, name: folder.personId })
+      people.push(summary)
+      try {
+        await app.call('people/upsert', { id: folder.personId, name: folder.personId })
+      } catch (err) {
+        // a folder name that is not a valid person id: reject its files, go on with the next person
+        const e = toApiError(err)
+        if (e.code !== 'invalid-args') throw err
+        for (const file of folder.files) summary.rejected.push({ file: `${folder.personId}/${basename(file)}`, code: e.code, message: `folder name is not a valid person id: ${e.message}` })
+        done += folder.files.length
+        io.progress(`enroll: ${folder.personId}: skipped (${e.message})`)
+        continue
+      }
       for (const file of folder.files) {
         done++
         const shown = `${folder.personId}/${basename(file)}`
@@ -181,7 +201,6 @@ async function enroll(dir: string, db: string, io: CliIo): Promise<number> {
           io.progress(`enroll ${done}/${total} ${shown}: rejected (${e.code})`)
         }
       }
-      people.push(summary)
     }
   } finally {
     app.close()
@@ -200,8 +219,8 @@ async function enroll(dir: string, db: string, io: CliIo): Promise<number> {
 }
 
 async function identify(files: string[], db: string, io: CliIo): Promise<number> {
-  const app = await openApp(db)
   const { pipeline } = await createNodePipeline()
+  const app = await openApp(db)
   const tag = pipeline.embedderInfo
   try {
     let i = 0

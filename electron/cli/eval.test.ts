@@ -37,9 +37,11 @@ describe('npm run eval', () => {
     expect(r.fnirAtFpir1pct).toBeLessThanOrEqual(0.035)
   }, 600_000)
 
-  it.skipIf(!existsSync(join(FACES, 'calibration')))(
+  it(
     'calibration set (556 LFW people, 2.4 M impostor pairs): floors, and the levels match their false-match rates',
     async () => {
+      // the shared face set ships calibration/: its absence is a broken set-up, not a reason to skip
+      expect(existsSync(join(FACES, 'calibration')), `${FACES}/calibration is missing`).toBe(true)
       const r = await run(join(FACES, 'calibration'))
       const levels = recognitionConfig().thresholds
       process.stderr.write(`eval calibration: ${JSON.stringify({ rank1: r.rank1, eer: r.eer, tar1e4: r.tarAtFar1e4, fnir1: r.fnirAtFpir1pct, operating: r.operatingPoints })}\n`)

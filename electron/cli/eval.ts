@@ -106,7 +106,10 @@ export async function runEval(o: Options, progress: (s: string) => void): Promis
       unreadable++
     }
   }
-  if (o.cache) writeFileSync(o.cache, JSON.stringify(cache))
+  if (o.cache) {
+    writeFileSync(o.cache, JSON.stringify(cache), { mode: 0o600 })
+    progress(`eval: --cache wrote the embeddings of ${photos.length} photos to ${o.cache}: biometric data, delete it when done`)
+  }
 
   // Open-set protocol. 'loo' (default): every identity is enrolled, and every photo is also a
   // non-mated search against the gallery *without its own identity* (its best other person).

@@ -196,6 +196,15 @@ describe('handlers: liveness at the kiosk', () => {
   })
 })
 
+describe('handlers: event time', () => {
+  it('refuses a seenAt in the future or before the person\'s last event, and records nothing', async () => {
+    expect(await callRaw('kiosk/recognize', { ...track([1, 0, 0, 0]), seenAt: T0 + 60 * MIN })).toMatchObject({ ok: false, error: { code: 'invalid-args' } })
+    await call('kiosk/recognize', track([1, 0, 0, 0]))
+    expect(await callRaw('kiosk/recognize', { ...track([1, 0, 0, 0]), seenAt: T0 - 60 * MIN })).toMatchObject({ ok: false, error: { code: 'invalid-args' } })
+    expect(await call('attendance/list', {})).toHaveLength(1)
+  })
+})
+
 describe('handlers: kiosk/recognize over several frames', () => {
   it('decides over the fused frames of one track', async () => {
     const out = await call('kiosk/recognize', track([0.8, 0.1, 0.2, 0], [0.7, 0, 0.3, 0.1], [0.9, 0.2, 0, 0]))

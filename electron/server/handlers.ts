@@ -233,12 +233,16 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
       }
       const personId = identification.personId
       const personName = identification.name
-      const at = args.seenAt ?? deps.now()
+      const now = deps.now()
+      const at = args.seenAt ?? now
+      if (at > now + 5_000) throw new HadirError('invalid-args', 'seenAt is in the future', { field: 'seenAt' })
       // check + insert in one IMMEDIATE transaction so a CLI process on the same file cannot race us
       return withDbErrors(() =>
         db
           .transaction(() => {
             const last = lastEventOf(db, personId)
+            // events are appended in time order: a late report cannot slip in before the last one
+            if (last && at < last.at - cooldownMs) throw new HadirError('invalid-args', 'seenAt is before this person\'s last recorded event', { field: 'seenAt' })
             if (last && Math.abs(at - last.at) < cooldownMs) {
               return { kind: 'already-recorded' as const, identification, event: last }
             }

@@ -42,7 +42,7 @@ const CASES: Case[] = [
   {
     name: 'recognize again → already-recorded',
     method: 'kiosk/recognize',
-    args: { ...track([1, 0, 0, 0]), seenAt: T0 + 30_000 },
+    args: { ...track([1, 0, 0, 0]), seenAt: T0 + 3_000 },
     expect: { ok: true, check: (d) => expect(d).toMatchObject({ kind: 'already-recorded', event: { at: T0 } }) },
   },
   { name: 'recognize stranger → unknown', method: 'kiosk/recognize', args: track([0, 0, 1, 0]), expect: { ok: true, check: (d) => expect(d).toMatchObject({ kind: 'unknown' }) } },

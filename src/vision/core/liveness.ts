@@ -5,7 +5,7 @@
  * Fusion (documented, not learned): score = 0.7 · frLiveness + 0.3 · screen, live when score ≥ 0.5.
  * Read as a moving threshold on fr_liveness: with no screen evidence at all (screen = 1) the face
  * needs frLiveness ≥ 0.29; with full screen evidence (screen = 0) it needs ≥ 0.71; halfway, 0.5 as
- * MODELS.md advises. So a print the model refuses (every print and the tablet replay in faces/spoof
+ * ../shared/MODELS.md advises. So a print the model refuses (every print and the tablet replay in faces/spoof
  * score ≤ 0.12) stays refused whatever the screen cues say, and the screen cues can rescue a live
  * face the model doubts only when they see neither a saturated display nor a bezel. Human's
  * antispoof and liveness are at chance on prints (AUC 0.38 / 0.57 here, 0.52 / 0.53 on 480 NUAA
@@ -14,7 +14,7 @@
  *
  * Measured with `npm run eval:liveness` (figures in LIVENESS_DEFAULTS). Guard against overfitting
  * the 40 + 58 screen frames of two sources: two simple cues out of eight measured (screen-cues.ts),
- * no learned weights; the threshold 0.5 comes from MODELS.md, not from the screen set; the weight
+ * no learned weights; the threshold 0.5 comes from ../shared/MODELS.md, not from the screen set; the weight
  * 0.7 was chosen among 0.6 / 0.7 / 0.8 for the print margin (fr_liveness alone is never overruled
  * below 0.29), not for the best screen BPCER (0.6 gave 12.5%); the cue anchors are rounded
  * percentiles; and every choice was checked leave-one-source-out (anchors fitted on one source,
