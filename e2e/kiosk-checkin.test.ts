@@ -4,41 +4,18 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { attendanceRows } from './fixtures/db'
-import { launchChromium } from './fixtures/browser'
 import { y4mFromPhoto } from './fixtures/fake-camera'
 import { face } from './fixtures/paths'
-import { enrollWithCli, makeDataDir, startWebHost, type WebHost } from './fixtures/web-host'
-import { KioskPage } from './page-models/kiosk-page'
+import { withKiosk } from './fixtures/kiosk-session'
 
 // Enrolled from one photo; the camera shows a different photo of the same person.
 const ENROLLED = { id: 'angelina', name: 'angelina', enrollPhoto: face('identities', 'angelina', '1.jpg'), cameraPhoto: face('identities', 'angelina', '3.jpg') }
 
-async function withKiosk(
-  camera: Parameters<typeof launchChromium>[0],
-  fn: (kiosk: KioskPage, host: WebHost) => Promise<void>,
-  opts: { enroll?: boolean; locale?: string } = {},
-) {
-  const enroll = opts.enroll ?? true
-  const dataDir = makeDataDir()
-  if (enroll) enrollWithCli(dataDir, { [ENROLLED.id]: [ENROLLED.enrollPhoto] })
-  const host = await startWebHost(dataDir)
-  const browser = await launchChromium(camera)
-  try {
-    const context = await browser.newContext({ locale: opts.locale ?? 'id-ID' })
-    const page = await context.newPage()
-    const kiosk = new KioskPage(page)
-    await kiosk.open(host.url)
-    await fn(kiosk, host)
-  } finally {
-    await browser.close()
-    await host.stop()
-    rmSync(dataDir, { recursive: true, force: true })
-  }
-}
+const ENROLL = { [ENROLLED.id]: [ENROLLED.enrollPhoto] }
 
 test.describe('kiosk check-in (web host, fake camera)', () => {
   test('an enrolled person is recognised and exactly one check-in is stored', async () => {
-    await withKiosk({ y4m: y4mFromPhoto(ENROLLED.cameraPhoto) }, async (kiosk, host) => {
+    await withKiosk({ camera: { y4m: y4mFromPhoto(ENROLLED.cameraPhoto) }, enroll: ENROLL }, async (kiosk, host) => {
       await kiosk.waitForPhase(/recognised|already-recorded/)
       await expect(kiosk.bannerName()).toContainText(ENROLLED.name)
       expect(await kiosk.statusText()).toMatch(/Selamat (pagi|siang|sore|malam), angelina\s+(Masuk \d\d:\d\d|Sudah tercatat pukul \d\d:\d\d)/)
@@ -53,7 +30,7 @@ test.describe('kiosk check-in (web host, fake camera)', () => {
   })
 
   test('a person who is not enrolled is "not recognised" and nothing is stored', async () => {
-    await withKiosk({ y4m: y4mFromPhoto(face('identities', 'Tony_Blair', '2.jpg')) }, async (kiosk, host) => {
+    await withKiosk({ camera: { y4m: y4mFromPhoto(face('identities', 'Tony_Blair', '2.jpg')) }, enroll: ENROLL }, async (kiosk, host) => {
       await kiosk.waitForPhase('not-recognised')
       expect(await kiosk.statusText()).toContain('Wajah tidak dikenali')
       await kiosk.page.waitForTimeout(4000)
@@ -66,7 +43,7 @@ test.describe('kiosk check-in (web host, fake camera)', () => {
     const dark = join(dir, 'dark.jpg')
     await sharp(ENROLLED.cameraPhoto).linear(0.1, 0).jpeg().toFile(dark)
     try {
-      await withKiosk({ y4m: y4mFromPhoto(dark) }, async (kiosk, host) => {
+      await withKiosk({ camera: { y4m: y4mFromPhoto(dark) }, enroll: ENROLL }, async (kiosk, host) => {
         await kiosk.waitForPhase('quality')
         await expect(kiosk.page.getByTestId('banner-state')).toHaveAttribute('data-reason', 'too-dark')
         expect(await kiosk.statusText()).toContain('Terlalu gelap')
@@ -79,7 +56,7 @@ test.describe('kiosk check-in (web host, fake camera)', () => {
   })
 
   test('a landscape keeps the kiosk looking for a face', async () => {
-    await withKiosk({ y4m: y4mFromPhoto(face('other', 'noface_landscape.jpg')) }, async (kiosk, host) => {
+    await withKiosk({ camera: { y4m: y4mFromPhoto(face('other', 'noface_landscape.jpg')) }, enroll: ENROLL }, async (kiosk, host) => {
       await kiosk.waitForPhase('looking')
       await kiosk.page.waitForTimeout(6000)
       expect(await kiosk.phase()).toBe('looking')
@@ -88,24 +65,16 @@ test.describe('kiosk check-in (web host, fake camera)', () => {
   })
 
   test('no camera: the kiosk says so instead of failing silently', async () => {
-    await withKiosk(
-      'none',
-      async (kiosk) => {
-        await kiosk.waitForPhase('no-camera')
-        expect(await kiosk.statusText()).toContain('Kamera tidak ditemukan')
-      },
-      { enroll: false },
-    )
+    await withKiosk({ camera: 'none' }, async (kiosk) => {
+      await kiosk.waitForPhase('no-camera')
+      expect(await kiosk.statusText()).toContain('Kamera tidak ditemukan')
+    })
   })
 
   test('camera permission refused: the kiosk asks for it, in English on an English system', async () => {
-    await withKiosk(
-      'refused',
-      async (kiosk) => {
-        await kiosk.waitForPhase('camera-refused')
-        expect(await kiosk.statusText()).toContain('Camera access was refused')
-      },
-      { enroll: false, locale: 'en-US' },
-    )
+    await withKiosk({ camera: 'refused', locale: 'en-US' }, async (kiosk) => {
+      await kiosk.waitForPhase('camera-refused')
+      expect(await kiosk.statusText()).toContain('Camera access was refused')
+    })
   })
 })

@@ -1,12 +1,10 @@
 import { test, expect } from '@playwright/test'
-import { readdirSync, rmSync } from 'node:fs'
+import { readdirSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import { attendanceRows } from './fixtures/db'
-import { launchChromium } from './fixtures/browser'
 import { y4mFromPhotos } from './fixtures/fake-camera'
 import { face } from './fixtures/paths'
-import { enrollWithCli, makeDataDir, startWebHost, type WebHost } from './fixtures/web-host'
-import { KioskPage } from './page-models/kiosk-page'
+import { withKiosk } from './fixtures/kiosk-session'
 
 // NUAA subject 0001: five live webcam frames, and five printed photos of the same person held up
 // to the same webcam. The person is enrolled from one live frame first.
@@ -33,27 +31,12 @@ function auditRefusals(dbFile: string): { subject: string | null; details: strin
   }
 }
 
-async function withKiosk(y4m: string, fn: (kiosk: KioskPage, host: WebHost) => Promise<void>) {
-  const dataDir = makeDataDir()
-  const live = subjectFrames(LIVE_DIR)
-  enrollWithCli(dataDir, { nuaa_s0001: [live[0] as string] })
-  const host = await startWebHost(dataDir)
-  const browser = await launchChromium({ y4m })
-  try {
-    const page = await (await browser.newContext({ locale: 'id-ID' })).newPage()
-    const kiosk = new KioskPage(page)
-    await kiosk.open(host.url)
-    await fn(kiosk, host)
-  } finally {
-    await browser.close()
-    await host.stop()
-    rmSync(dataDir, { recursive: true, force: true })
-  }
-}
+/** The subject enrolled from one live frame; the camera shows something else of theirs. */
+const ENROLL = { nuaa_s0001: [subjectFrames(LIVE_DIR)[0] as string] }
 
 test.describe('liveness at the kiosk (web host, fake camera)', () => {
   test('the enrolled person, live at the webcam, checks in', async () => {
-    await withKiosk(y4mFromPhotos(subjectFrames(LIVE_DIR).slice(1)), async (kiosk, host) => {
+    await withKiosk({ camera: { y4m: y4mFromPhotos(subjectFrames(LIVE_DIR).slice(1)) }, enroll: ENROLL }, async (kiosk, host) => {
       await kiosk.waitForPhase(/recognised|already-recorded/)
       expect(attendanceRows(host.dbFile)).toHaveLength(1)
       expect(auditRefusals(host.dbFile)).toHaveLength(0)
@@ -61,7 +44,7 @@ test.describe('liveness at the kiosk (web host, fake camera)', () => {
   })
 
   test('a printed photo of the enrolled person is refused, audited, and checks no one in', async () => {
-    await withKiosk(y4mFromPhotos(subjectFrames(SPOOF_DIR)), async (kiosk, host) => {
+    await withKiosk({ camera: { y4m: y4mFromPhotos(subjectFrames(SPOOF_DIR)) }, enroll: ENROLL }, async (kiosk, host) => {
       await kiosk.waitForPhase('refused')
       await expect(kiosk.page.getByTestId('banner-state')).toHaveAttribute('data-reason', 'spoof_detected')
       expect(await kiosk.statusText()).toContain('foto atau layar tidak diterima')
@@ -74,7 +57,7 @@ test.describe('liveness at the kiosk (web host, fake camera)', () => {
   })
 
   test('a phone screen held up to the camera is refused and checks no one in', async () => {
-    await withKiosk(y4mFromPhotos(screenFrames), async (kiosk, host) => {
+    await withKiosk({ camera: { y4m: y4mFromPhotos(screenFrames) }, enroll: ENROLL }, async (kiosk, host) => {
       // without liveness this stranger would be "not recognised": reaching "refused" is the liveness layer's doing
       await kiosk.waitForPhase('refused')
       await expect(kiosk.page.getByTestId('banner-state')).toHaveAttribute('data-reason', /spoof_detected|liveness_uncertain|challenge_failed|timeout/)

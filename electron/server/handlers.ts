@@ -159,24 +159,18 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
     'settings/get': () => settings(),
 
     'settings/update': (args, ctx) => {
-      if (args.livenessStrictness !== undefined && args.livenessStrictness !== currentStrictness()) {
-        const from = currentStrictness()
+      /** Stores one setting and its audit row together, when it changes. */
+      const change = (key: string, action: string, from: string, to: string | undefined) => {
+        if (to === undefined || to === from) return
         withDbErrors(() =>
           db.transaction(() => {
-            setSetting(db, LIVENESS_STRICTNESS_KEY, args.livenessStrictness)
-            appendAudit(db, { at: deps.now(), actor: actorOf(ctx), action: 'settings.liveness-strictness', subject: LIVENESS_STRICTNESS_KEY, details: { from, to: args.livenessStrictness ?? from } })
+            setSetting(db, key, to)
+            appendAudit(db, { at: deps.now(), actor: actorOf(ctx), action, subject: key, details: { from, to } })
           })(),
         )
       }
-      if (args.securityLevel !== undefined && args.securityLevel !== currentLevel()) {
-        const from = currentLevel()
-        withDbErrors(() =>
-          db.transaction(() => {
-            setSetting(db, SECURITY_LEVEL_KEY, args.securityLevel)
-            appendAudit(db, { at: deps.now(), actor: actorOf(ctx), action: 'settings.security-level', subject: SECURITY_LEVEL_KEY, details: { from, to: args.securityLevel ?? from } })
-          })(),
-        )
-      }
+      change(LIVENESS_STRICTNESS_KEY, 'settings.liveness-strictness', currentStrictness(), args.livenessStrictness)
+      change(SECURITY_LEVEL_KEY, 'settings.security-level', currentLevel(), args.securityLevel)
       return settings()
     },
 
