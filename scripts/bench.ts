@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path'
 import type { match as HumanMatch } from '@vladmandic/human'
 import { decodeImageFile } from '../electron/cli/decode-image'
 import { embedSubject } from '../electron/cli/commands'
+import { percentile } from '../electron/cli/eval-metrics'
 import { createNodePipeline } from '../electron/cli/node-vision'
 import { createApp } from '../electron/server/create-app'
 import { embeddingModelTag, recognitionConfig } from '../electron/server/models/manifest'
@@ -24,10 +25,7 @@ const ROOT = resolve(import.meta.dirname, '..')
 const FACES = process.env['HADIR_FACES_DIR'] ?? resolve(ROOT, '..', 'shared', 'faces')
 const IDENTITIES = join(FACES, 'identities')
 
-const pct = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] as number
-}
+const pct = percentile
 const r1 = (n: number) => Math.round(n * 10) / 10
 const mb = (b: number) => Math.round(b / 1048576)
 const log = (s: string) => process.stderr.write(`bench: ${s}\n`)

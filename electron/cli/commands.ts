@@ -9,6 +9,7 @@ import { embeddingModelTag, recognitionConfig } from '../server/models/manifest'
 import { decodeImageFile } from './decode-image'
 import { createNodePipeline } from './node-vision'
 import { runLivenessCommand } from './liveness-cli'
+import { eachFile, isFatal } from './each-file'
 
 export const usage = `usage: npm run --silent cli -- <command> [options]
   enroll <dir> [--db FILE]        enroll <dir>/<person-id>/*.{jpg,jpeg,png} (folder name = id and name)
@@ -196,7 +197,7 @@ async function enroll(dir: string, db: string, io: CliIo): Promise<number> {
           io.progress(`enroll ${done}/${total} ${shown}: stored`)
         } catch (err) {
           const e = toApiError(err)
-          if (e.code === 'db-error' || e.code === 'disk-full' || e.code === 'db-not-writable' || e.code === 'internal') throw err
+          if (isFatal(e.code)) throw err
           summary.rejected.push({ file: shown, code: e.code, message: e.message })
           io.progress(`enroll ${done}/${total} ${shown}: rejected (${e.code})`)
         }
@@ -223,36 +224,27 @@ async function identify(files: string[], db: string, io: CliIo): Promise<number>
   const app = await openApp(db)
   const tag = pipeline.embedderInfo
   try {
-    let i = 0
-    for (const file of files) {
-      i++
-      if (files.length > 1) io.progress(`identify ${i}/${files.length} ${file}`)
-      try {
-        const t0 = performance.now()
-        const frame = await decodeImageFile(file)
-        const t1 = performance.now()
-        const { faces, timings } = await pipeline.analyze(frame)
-        const t2 = performance.now()
-        const out = []
-        for (const face of faces) {
-          const r = await app.call('recognition/identify', { modelId: tag.modelId, modelVersion: tag.modelVersion, embedding: Array.from(face.embedding) })
-          out.push({
-            box: face.box.map((v) => Math.round(v / frame.scale)),
-            personId: r.personId,
-            name: r.name,
-            similarity: round(r.similarity, 4),
-            decision: r.decision,
-            confidence: r.confidence,
-          })
-        }
-        const matchMs = performance.now() - t2
-        io.out(JSON.stringify({ file, faces: out, timings: { decodeMs: round(t1 - t0), detectMs: round(timings.detectMs), embedMs: round(timings.embedMs), matchMs: round(matchMs, 2) } }))
-      } catch (err) {
-        const e = toApiError(err)
-        if (e.code === 'internal' || e.code === 'db-error' || e.code === 'model-missing' || e.code === 'model-corrupt') throw err
-        io.out(JSON.stringify({ file, error: { code: e.code, message: e.message } }))
+    await eachFile(files, io, 'identify', async (file) => {
+      const t0 = performance.now()
+      const frame = await decodeImageFile(file)
+      const t1 = performance.now()
+      const { faces, timings } = await pipeline.analyze(frame)
+      const t2 = performance.now()
+      const out = []
+      for (const face of faces) {
+        const r = await app.call('recognition/identify', { modelId: tag.modelId, modelVersion: tag.modelVersion, embedding: Array.from(face.embedding) })
+        out.push({
+          box: face.box.map((v) => Math.round(v / frame.scale)),
+          personId: r.personId,
+          name: r.name,
+          similarity: round(r.similarity, 4),
+          decision: r.decision,
+          confidence: r.confidence,
+        })
       }
-    }
+      const matchMs = performance.now() - t2
+      return { faces: out, timings: { decodeMs: round(t1 - t0), detectMs: round(timings.detectMs), embedMs: round(timings.embedMs), matchMs: round(matchMs, 2) } }
+    })
   } finally {
     app.close()
   }

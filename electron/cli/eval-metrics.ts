@@ -5,6 +5,13 @@
 
 const desc = (xs: ArrayLike<number>): Float64Array => Float64Array.from(xs).sort().reverse()
 
+/** The p-th percentile (0..100, nearest rank) of `xs`; NaN when empty. */
+export function percentile(xs: readonly number[], p: number): number {
+  if (xs.length === 0) return Number.NaN
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] as number
+}
+
 /**
  * The lowest threshold t (accept when score ≥ t) at which at most `rate` of `impostor` scores are
  * accepted. With n impostors, at most floor(rate·n) may pass; t sits just above the next one.

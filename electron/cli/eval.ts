@@ -14,7 +14,7 @@ import { HadirError, toApiError } from '../../src/shared/api/result'
 import { mostProminentFace } from '../../src/vision/core/face-pipeline'
 import { FaceIndex } from '../server/recognition/face-index'
 import { decodeImageFile } from './decode-image'
-import { equalErrorRate, fnirAtFpir, shareAtOrAbove, tarAtFar, type MatedSearch } from './eval-metrics'
+import { equalErrorRate, fnirAtFpir, percentile, shareAtOrAbove, tarAtFar, type MatedSearch } from './eval-metrics'
 import { createNodePipeline } from './node-vision'
 
 type Options = { dir: string; templates: number; impostorShare: number | 'loo'; flip: boolean; eyes: 'contour' | 'iris'; cache: string | null }
@@ -48,7 +48,7 @@ function parse(argv: string[]): Options {
 }
 
 const IMAGE = new Set(['.jpg', '.jpeg', '.png'])
-const median = (xs: number[]) => (xs.length ? ([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number) : Number.NaN)
+const median = (xs: number[]) => percentile(xs, 50)
 const r4 = (x: number) => Math.round(x * 1e4) / 1e4
 
 type Photo = { identity: string; file: string; embedding: Float32Array | null; error?: string }

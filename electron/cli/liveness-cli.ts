@@ -5,10 +5,10 @@
  * A file that cannot be read gives {"file", "error": {code, message}} and the tool goes on; a photo
  * with no face gives live false with reasons ["quality_low"].
  */
-import { toApiError } from '../../src/shared/api/result'
 import { mostProminentFace, type FacePipeline } from '../../src/vision/core/face-pipeline'
 import type { LivenessResult, LivenessScorer } from '../../src/vision/core/liveness'
 import { decodeImageFile } from './decode-image'
+import { eachFile } from './each-file'
 import { createNodePipeline } from './node-vision'
 
 export type LivenessIo = { out(line: string): void; progress(line: string): void }
@@ -37,19 +37,10 @@ export async function runLivenessCommand(files: string[], io: LivenessIo): Promi
   const { pipeline, liveness } = await createNodePipeline({ liveness: true, maxFaces: 10 })
   if (!liveness) throw new Error('liveness scorer was not created')
   try {
-    let n = 0
-    for (const file of files) {
-      n++
-      if (files.length > 1) io.progress(`liveness ${n}/${files.length} ${file}`)
-      try {
-        const r = await livenessOfFile(pipeline, liveness, file)
-        io.out(JSON.stringify({ file, live: r.live, score: r.score, layers: r.layers, reasons: r.reasons }))
-      } catch (err) {
-        const e = toApiError(err)
-        if (e.code === 'internal' || e.code === 'model-missing' || e.code === 'model-corrupt') throw err
-        io.out(JSON.stringify({ file, error: { code: e.code, message: e.message } }))
-      }
-    }
+    await eachFile(files, io, 'liveness', async (file) => {
+      const r = await livenessOfFile(pipeline, liveness, file)
+      return { live: r.live, score: r.score, layers: r.layers, reasons: r.reasons }
+    })
   } finally {
     await liveness.dispose()
   }

@@ -41,7 +41,8 @@ function allowFileFetch(): void {
 export async function createNodePipeline(opts: { maxFaces?: number; dir?: string; flipAverage?: boolean; eyes?: 'contour' | 'iris'; liveness?: boolean } = {}): Promise<{ pipeline: FacePipeline; loadMs: number; liveness?: LivenessScorer }> {
   const t0 = performance.now()
   const dir = opts.dir ?? modelsDir()
-  verifyModels(dir)
+  const verified = verifyModels(dir)
+  const bytesOf = (id: string): Buffer => verified.get(id) ?? readVerified(modelEntry(id, dir), dir)
   allowFileFetch()
   const humanPath = join(dirname(requireCjs.resolve('@vladmandic/human')), 'human.node-wasm.js')
   const wasmDir = dirname(requireCjs.resolve('@tensorflow/tfjs-backend-wasm')) + '/'
@@ -51,9 +52,9 @@ export async function createNodePipeline(opts: { maxFaces?: number; dir?: string
   await human.tf.ready()
   ort.env.wasm.numThreads = 1
   const tag = embeddingModelTag(dir)
-  const embedder = await createEmbedder(ort, readVerified(modelEntry('fr-feature', dir), dir), { modelId: tag.modelId, modelVersion: tag.modelVersion, dim: tag.dim }, { flipAverage: opts.flipAverage ?? tag.flipAverage })
+  const embedder = await createEmbedder(ort, bytesOf('fr-feature'), { modelId: tag.modelId, modelVersion: tag.modelVersion, dim: tag.dim }, { flipAverage: opts.flipAverage ?? tag.flipAverage })
   const pipeline = new FacePipeline(human, embedder, opts.eyes ?? 'contour')
   if (!opts.liveness) return { pipeline, loadMs: performance.now() - t0 }
-  const liveness = await createLivenessScorer(ort, readVerified(modelEntry('fr-liveness', dir), dir))
+  const liveness = await createLivenessScorer(ort, bytesOf('fr-liveness'))
   return { pipeline, loadMs: performance.now() - t0, liveness }
 }

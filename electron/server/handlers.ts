@@ -139,8 +139,9 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
 
   /** Decides over a track's embeddings (one or more frames of the same face) at `level`. */
   function identifyTrack(embeddings: readonly number[][], level: SecurityLevel): Identification {
+    // each frame's search validates its embedding (dim, finite, non-zero) before they are fused
     const frames = embeddings.map((e) => search(e))
-    const fused = embeddings.length === 1 ? frames[0] ?? null : search(fuseEmbeddings(embeddings.map((e) => index.normalizeProbe(e))))
+    const fused = embeddings.length === 1 ? frames[0] ?? null : search(fuseEmbeddings(embeddings))
     const d: Decision = decide(fused, embeddings.length === 1 ? [] : frames, recognition, level)
     const threshold = recognition.thresholds[level]
     const base = { threshold, level, frames: embeddings.length, agreement: d.agreement, similarity: d.similarity, secondSimilarity: d.secondSimilarity, personId: d.personId }

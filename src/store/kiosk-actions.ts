@@ -5,6 +5,7 @@ import { assessQuality, DEFAULT_QUALITY } from '../vision/core/quality'
 import { ChallengeVerifier, pickChallenge } from '../vision/core/challenge'
 import { summarizeTrackLiveness, type LivenessResult, type LivenessScorer } from '../vision/core/liveness'
 import { fuseEmbeddings } from '../shared/face/decide'
+import { cosine } from '../shared/face/match'
 import type { LivenessEvidence } from '../shared/domain/types'
 import { DEFAULT_TRACK, FaceTrack } from '../vision/core/tracker'
 import { loadVision, ModelLoadError } from '../vision/browser/load-vision'
@@ -200,10 +201,7 @@ async function recognitionLoop(api: ApiClient, vision: Vision, cam: Webcam, onFr
         }
         // passed: it must still be the same face as the one gathered before the prompt
         const now1 = await pipeline.embed(frame, face)
-        const before = fuseEmbeddings(p.embeddings)
-        let same = 0
-        for (let i = 0; i < before.length; i++) same += (before[i] as number) * (now1[i] as number)
-        if (same < (settings?.thresholds.normal ?? 0.42)) {
+        if (cosine(fuseEmbeddings(p.embeddings), now1) < (settings?.thresholds.normal ?? 0.42)) {
           await abandon(now, 'challenge_failed')
           continue
         }

@@ -80,12 +80,11 @@ export function recognitionConfig(dir = modelsDir()): RecognitionConfig {
 
 /**
  * Checks every model file against its sha256; throws `model-missing` / `model-corrupt` naming the
- * first bad file and how to fix it. Returns the number of files checked.
+ * first bad file and how to fix it. Returns the verified bytes by model id, so a caller that loads
+ * a model need not read and hash it again.
  */
-export function verifyModels(dir = modelsDir()): number {
-  const entries = readManifest(dir)
-  for (const m of entries) readVerified(m, dir)
-  return entries.length
+export function verifyModels(dir = modelsDir()): Map<string, Buffer> {
+  return new Map(readManifest(dir).map((m) => [m.id, readVerified(m, dir)]))
 }
 
 /** Reads one model file after checking its sha256. */
