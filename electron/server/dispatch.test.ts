@@ -27,7 +27,7 @@ describe('dispatch', () => {
     const h = handlersWith(() => null)
     h['people/upsert'] = (args, c) => {
       seen.push(args, c)
-      return { id: args.id, name: args.name, active: true, templates: 0, needsReenrollment: false, createdAt: 0, updatedAt: 0 }
+      return { id: args.id, name: args.name, department: null, active: true, templates: 0, needsReenrollment: false, createdAt: 0, updatedAt: 0 }
     }
     await dispatch(h, 'people/upsert', { id: ' E1 ', name: 'Ani', evil: 1 } as never, ctx)
     expect(seen).toEqual([{ id: 'E1', name: 'Ani' }, ctx])

@@ -8,6 +8,7 @@ type PersonRow = { id: string; name: string; active: number; created_at: number;
 const toPerson = (r: PersonRow): Person => ({
   id: r.id,
   name: r.name,
+  department: null,
   active: r.active === 1,
   templates: r.templates,
   needsReenrollment: r.templates === 0 && r.other_templates > 0,

@@ -4,6 +4,8 @@
 export type Person = {
   id: string
   name: string
+  /** department or team, free text; null when not given */
+  department: string | null
   active: boolean
   /** number of stored face templates for the current embedding model */
   templates: number
