@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { auc, layerFigures, runLivenessEval, thresholdAtBpcer } from './eval-liveness'
+import { auc, layerFigures, runLivenessEval, sequenceOf, thresholdAtBpcer } from './eval-liveness'
 import { runLivenessCommand } from './liveness-cli'
 
 const ROOT = resolve(import.meta.dirname, '..', '..')
@@ -20,6 +20,14 @@ describe('liveness metrics', () => {
     const t = thresholdAtBpcer(live, 0.05)
     expect(live.filter((x) => x < t).length).toBe(2)
     expect(layerFigures(live, [0.01, 0.99], 0.5)).toMatchObject({ apcer: 0.5, bpcer: 0.5 })
+  })
+  it('frames of one sequence share the name up to the last _ and are ordered by what follows (epoch stamps as seconds.fraction)', () => {
+    expect(sequenceOf('nuaa_s0002_0002_01_00_01_29.jpg')).toEqual({ sequence: 'nuaa_s0002_0002_01_00_01', position: 29 })
+    const a = sequenceOf('spp77_16976063088891675.jpg')
+    const b = sequenceOf('spp77_1697606309524936.jpg')
+    expect(a.sequence).toBe('spp77')
+    expect(a.position).toBeLessThan(b.position) // 1697606308.889 s before 1697606309.525 s
+    expect(sequenceOf('image.png')).toEqual({ sequence: 'image', position: 0 })
   })
 })
 
@@ -49,6 +57,13 @@ describe('npm run eval:liveness', () => {
     expect(r.layers.fused.auc).toBeGreaterThanOrEqual(0.98)
     expect(r.layers.gamut.auc).toBeGreaterThanOrEqual(0.9)
     expect(r.layers.bezel.auc).toBeGreaterThanOrEqual(0.7)
+    // over time (windows of three consecutive frames): measured 0/36 live windows and 3/54 attack
+    // windows flagged as a picture moved rigidly (a flag asks for a challenge, it never refuses)
+    process.stderr.write(`eval:liveness screen temporal: ${JSON.stringify(r.temporal)}\n`)
+    expect(r.temporal.live.windows).toBeGreaterThanOrEqual(30)
+    expect(r.temporal.live.rigidMotion).toBe(0)
+    expect(r.temporal.spoof.windows).toBeGreaterThanOrEqual(40)
+    expect(r.temporal.spoof.rigidMotion).toBeGreaterThanOrEqual(2)
   }, 300_000)
 })
 

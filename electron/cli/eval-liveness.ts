@@ -13,6 +13,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import { extname, join } from 'node:path'
 import { HadirError, toApiError } from '../../src/shared/api/result'
 import { LIVENESS_DEFAULTS, type LivenessLayers } from '../../src/vision/core/liveness'
+import { summarizeTemporal, type TemporalSample } from '../../src/vision/core/temporal'
 import { livenessOfFile } from './liveness-cli'
 import { createNodePipeline } from './node-vision'
 
@@ -42,6 +43,55 @@ export type LivenessEvalResult = {
   /** fused decision at the shipped threshold per source (file-name prefix) */
   bySource: Record<string, { live: number; spoof: number; apcer: number | null; bpcer: number | null }>
   timingsMs: { livenessP50: number; livenessP90: number }
+  /**
+   * Liveness over time (temporal.ts) on windows of TEMPORAL_WINDOW consecutive frames of one
+   * sequence (files whose names differ only after the last `_`): how many windows the shipped rule
+   * flags as a picture moved rigidly (that asks for a challenge), how many moved enough to judge,
+   * and how many show a blink.
+   */
+  temporal: Record<'live' | 'spoof', { sequences: number; windows: number; moved: number; rigidMotion: number; blinks: number }>
+}
+
+/** Frames per temporal window: the kiosk decides after three quality-passed frames. */
+export const TEMPORAL_WINDOW = 3
+
+/**
+ * Sequence and order of a frame file: the name up to its last `_` is the sequence, the rest its
+ * position (a number; 13+ digit epoch stamps with their fraction run together, as spoof-screen's,
+ * are read as seconds.fraction).
+ */
+export function sequenceOf(name: string): { sequence: string; position: number } {
+  const stem = name.replace(/\.[^.]+$/, '')
+  const cut = stem.lastIndexOf('_')
+  if (cut < 0) return { sequence: stem, position: 0 }
+  const tail = stem.slice(cut + 1)
+  const position = /^\d{13,}$/.test(tail) ? Number(`${tail.slice(0, 10)}.${tail.slice(10)}`) : /^\d+$/.test(tail) ? Number(tail) : 0
+  return { sequence: stem.slice(0, cut), position }
+}
+
+/** Windows of consecutive frames per sequence, judged by the shipped temporal rule. */
+export function temporalFigures(samples: ReadonlyArray<{ name: string; sample: Omit<TemporalSample, 't'> }>): LivenessEvalResult['temporal']['live'] {
+  const bySeq = new Map<string, Array<{ position: number; sample: Omit<TemporalSample, 't'> }>>()
+  for (const { name, sample } of samples) {
+    const { sequence, position } = sequenceOf(name)
+    const list = bySeq.get(sequence) ?? []
+    list.push({ position, sample })
+    bySeq.set(sequence, list)
+  }
+  const out = { sequences: 0, windows: 0, moved: 0, rigidMotion: 0, blinks: 0 }
+  for (const list of bySeq.values()) {
+    if (list.length < TEMPORAL_WINDOW) continue
+    out.sequences++
+    list.sort((a, b) => a.position - b.position)
+    for (let i = 0; i + TEMPORAL_WINDOW <= list.length; i++) {
+      const e = summarizeTemporal(list.slice(i, i + TEMPORAL_WINDOW).map((x) => ({ ...x.sample, t: x.position })))
+      out.windows++
+      if (e.motion >= 0.08) out.moved++
+      if (e.rigidMotion) out.rigidMotion++
+      if (e.blinks > 0) out.blinks++
+    }
+  }
+  return out
 }
 
 /** P(live score > attack score), ties count half. */
@@ -91,6 +141,7 @@ export async function runLivenessEval(liveDir: string, spoofDir: string, progres
   const scored: Record<'live' | 'spoof', Scored[]> = { live: [], spoof: [] }
   const counts = { live: sets.live.length, spoof: sets.spoof.length, liveNoFace: 0, spoofNoFace: 0, unreadable: 0 }
   const times: number[] = []
+  const samples: Record<'live' | 'spoof', Array<{ name: string; sample: Omit<TemporalSample, 't'> }>> = { live: [], spoof: [] }
   try {
     for (const kind of ['live', 'spoof'] as const) {
       for (const [i, file] of sets[kind].entries()) {
@@ -103,6 +154,7 @@ export async function runLivenessEval(liveDir: string, spoofDir: string, progres
           }
           times.push(r.livenessMs)
           const name = file.split(/[\\/]/).pop() as string
+          if (r.sample) samples[kind].push({ name, sample: r.sample })
           scored[kind].push({ source: name.includes('_') ? (name.split('_')[0] as string) : '(none)', layers: r.layers, fused: r.score })
         } catch (err) {
           if (toApiError(err).code !== 'image-unreadable' && toApiError(err).code !== 'image-too-large') throw err
@@ -125,7 +177,8 @@ export async function runLivenessEval(liveDir: string, spoofDir: string, progres
   }
   const sorted = [...times].sort((a, b) => a - b)
   const q = (p: number) => (sorted.length ? r4(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number) : Number.NaN)
-  return { threshold: t, counts, layers, bySource, timingsMs: { livenessP50: q(0.5), livenessP90: q(0.9) } }
+  const temporal = { live: temporalFigures(samples.live), spoof: temporalFigures(samples.spoof) }
+  return { threshold: t, counts, layers, bySource, timingsMs: { livenessP50: q(0.5), livenessP90: q(0.9) }, temporal }
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -7,6 +7,8 @@
  */
 import { mostProminentFace, type FacePipeline } from '../../src/vision/core/face-pipeline'
 import type { LivenessResult, LivenessScorer } from '../../src/vision/core/liveness'
+import { assessQuality, DEFAULT_QUALITY } from '../../src/vision/core/quality'
+import { flattenMesh, type TemporalSample } from '../../src/vision/core/temporal'
 import { decodeImageFile } from './decode-image'
 import { eachFile } from './each-file'
 import { createNodePipeline } from './node-vision'
@@ -21,15 +23,25 @@ const NO_FACE: LivenessResult = {
   reasons: ['quality_low'],
 }
 
-/** Liveness of the most prominent face in one image file, with the time the liveness layers took. */
-export async function livenessOfFile(pipeline: FacePipeline, scorer: LivenessScorer, file: string): Promise<LivenessResult & { face: boolean; livenessMs: number }> {
+/**
+ * Liveness of the most prominent face in one image file, with the time the liveness layers took and
+ * the face's mesh sample (for the temporal evaluation of consecutive frames).
+ */
+export async function livenessOfFile(
+  pipeline: FacePipeline,
+  scorer: LivenessScorer,
+  file: string,
+): Promise<LivenessResult & { face: boolean; livenessMs: number; sample?: Omit<TemporalSample, 't'> }> {
   const frame = await decodeImageFile(file)
   const faces = await pipeline.detect(frame)
   const i = mostProminentFace(faces, frame.width, frame.height)
   if (i < 0) return { ...NO_FACE, layers: { ...NO_FACE.layers }, reasons: [...NO_FACE.reasons], face: false, livenessMs: 0 }
   const t0 = performance.now()
-  const r = await scorer.score(frame, faces[i] as (typeof faces)[number])
-  return { ...r, face: true, livenessMs: performance.now() - t0 }
+  const face = faces[i] as (typeof faces)[number]
+  const r = await scorer.score(frame, face)
+  const livenessMs = performance.now() - t0
+  const sample = { box: face.box, mesh: flattenMesh(face.mesh), eyeOpenness: assessQuality(frame, face, DEFAULT_QUALITY).metrics.eyeOpenness }
+  return { ...r, face: true, livenessMs, sample }
 }
 
 /** Runs the `liveness` command; returns the exit code (0 once every file has its line). */

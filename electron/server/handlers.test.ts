@@ -173,6 +173,16 @@ describe('handlers: liveness at the kiosk', () => {
     expect(await call('attendance/list', {})).toHaveLength(1)
   })
 
+  it('evidence of a picture moved rigidly needs a passed challenge, and the refusal keeps the temporal figures', async () => {
+    const temporal = { frames: 8, spanMs: 700, motion: 0.2, nonRigidity: 0.012, rigidMotion: true, blinks: 0, still: false }
+    expect(await call('kiosk/recognize', { ...track([1, 0, 0, 0]), liveness: { ...LIVE, temporal } })).toMatchObject({ kind: 'refused', reason: 'challenge_failed' })
+    expect(listAudit(db, 1)[0]).toMatchObject({ action: 'liveness.refused', details: { reason: 'challenge_failed', temporal: { rigidMotion: true, nonRigidity: 0.012 } } })
+    const moving = { ...temporal, nonRigidity: 0.06, rigidMotion: false }
+    expect(await call('kiosk/recognize', { ...track([1, 0, 0, 0]), liveness: { ...LIVE, temporal: moving } })).toMatchObject({ kind: 'recorded' })
+    expect(await callRaw('kiosk/recognize', { ...track([1, 0, 0, 0]), liveness: { ...LIVE, temporal: { ...temporal, rigidMotion: 'yes' } } })).toMatchObject({ ok: false, error: { code: 'invalid-args' } })
+    expect(await callRaw('kiosk/recognize', { ...track([1, 0, 0, 0]), liveness: { ...LIVE, temporal: { frames: 3 } } })).toMatchObject({ ok: false, error: { code: 'invalid-args' } })
+  })
+
   it('the very-high security level needs a passed challenge even at normal strictness', async () => {
     await call('settings/update', { securityLevel: 'very-high' })
     // 0.95 clears very-high's 0.7 threshold in the test config

@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3'
 import type { ApiArgs, ApiData, ApiMethod, HostInfo, KioskSettings } from '../../src/shared/api/contract'
 import { HadirError } from '../../src/shared/api/result'
 import type { AttendanceEvent, Direction, Identification, KioskOutcome, LivenessEvidence, LivenessReason, LivenessStrictness, ModelTag } from '../../src/shared/domain/types'
-import { decideLiveness } from '../../src/vision/core/liveness'
+import { decideLiveness, temporalDecision } from '../../src/vision/core/liveness'
 import { decide, fuseEmbeddings, type Decision, type RecognitionConfig, type SearchHit, type SecurityLevel } from '../../src/shared/face/decide'
 import type { FaceIndex } from './recognition/face-index'
 import { lastEventOf, listAttendance, recordAttendance } from './store/attendance-store'
@@ -93,6 +93,8 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
       if (passive.reasons[0] !== 'liveness_uncertain') return 'spoof_detected'
       if (!challenged) return 'challenge_failed'
     }
+    // a face that moved like a flat picture needs a passed challenge too
+    if (temporalDecision('live', evidence.temporal) !== 'live' && !challenged) return 'challenge_failed'
     if ((strictness === 'strict' || level === 'very-high') && !challenged) return 'challenge_failed'
     return null
   }
@@ -115,6 +117,7 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
           score: evidence ? Math.round(evidence.score * 1000) / 1000 : null,
           layers: evidence?.layers ?? null,
           challenge: evidence?.challenge ?? null,
+          temporal: evidence?.temporal ?? null,
           strictness: currentStrictness(),
         },
       }),

@@ -132,7 +132,30 @@ function livenessEvidence(v: unknown): LivenessEvidence | undefined {
     if (!kind || passed === undefined || ms === undefined) throw bad('liveness.challenge needs kind, passed and ms', 'liveness')
     challenge = { kind, passed, ms }
   }
-  return { decision, score: unit(o, 'score'), layers, challenge }
+  let temporal: LivenessEvidence['temporal'] = null
+  if (o.temporal !== undefined && o.temporal !== null) {
+    const t = object(o.temporal, false)
+    const count = (f: string, max: number) => {
+      const x = num(t, f, { min: 0, max })
+      if (x === undefined) throw bad(`liveness.temporal.${f} is required`, 'liveness')
+      return x
+    }
+    const flag = (f: string) => {
+      const x = bool(t, f)
+      if (x === undefined) throw bad(`liveness.temporal.${f} is required`, 'liveness')
+      return x
+    }
+    temporal = {
+      frames: count('frames', 10_000),
+      spanMs: count('spanMs', 3_600_000),
+      motion: count('motion', 1_000),
+      nonRigidity: count('nonRigidity', 1_000),
+      rigidMotion: flag('rigidMotion'),
+      blinks: count('blinks', 10_000),
+      still: flag('still'),
+    }
+  }
+  return { decision, score: unit(o, 'score'), layers, challenge, temporal }
 }
 
 function level(o: Obj, field: string): SecurityLevel | undefined {

@@ -4,6 +4,7 @@ import { chooseSubject, type FacePipeline, type DetectedFace } from '../vision/c
 import { assessQuality, DEFAULT_QUALITY } from '../vision/core/quality'
 import { ChallengeVerifier, pickChallenge } from '../vision/core/challenge'
 import { summarizeTrackLiveness, type LivenessResult, type LivenessScorer } from '../vision/core/liveness'
+import { flattenMesh, summarizeTemporal, type TemporalSample } from '../vision/core/temporal'
 import { fuseEmbeddings } from '../shared/face/decide'
 import { cosine } from '../shared/face/match'
 import type { LivenessEvidence } from '../shared/domain/types'
@@ -18,6 +19,8 @@ export const HOLD_RESULT_MS = 3000
 const IDLE_FRAME_MS = 60
 /** Pause after an unexpected error in the recognition loop before trying again. */
 const ERROR_BACKOFF_MS = 2000
+/** Frames of one track kept for temporal liveness (about 3 s at 10 frames per second). */
+const MAX_MOTION_FRAMES = 30
 /** Retry period when the camera is missing or was unplugged. */
 const CAMERA_RETRY_MS = 3000
 
@@ -93,6 +96,8 @@ async function recognitionLoop(api: ApiClient, vision: Vision, cam: Webcam, onFr
   const tag = pipeline.embedderInfo
   const track = new FaceTrack(DEFAULT_TRACK)
   let frameLiveness: LivenessResult[] = []
+  /** the track's mesh over time (every frame with the face, quality-passed or not), for temporal liveness */
+  let motion: TemporalSample[] = []
   /** a challenge under way, with the evidence gathered before it */
   let pending: { verifier: ChallengeVerifier; embeddings: Float32Array[]; evidence: Evidence; startedAt: number } | null = null
   /** this track was decided: nothing more until the face leaves (no re-decision, no check-out by standing) */
@@ -110,6 +115,7 @@ async function recognitionLoop(api: ApiClient, vision: Vision, cam: Webcam, onFr
     decided = true
     pending = null
     frameLiveness = []
+    motion = []
     const r = await api.invoke('kiosk/recognize', {
       modelId: tag.modelId,
       modelVersion: tag.modelVersion,
@@ -141,6 +147,7 @@ async function recognitionLoop(api: ApiClient, vision: Vision, cam: Webcam, onFr
   const newFace = () => {
     decided = false
     frameLiveness = []
+    motion = []
   }
 
   while (running && !isLost()) {
@@ -186,6 +193,10 @@ async function recognitionLoop(api: ApiClient, vision: Vision, cam: Webcam, onFr
         continue
       }
       const quality = assessQuality(frame, face, DEFAULT_QUALITY)
+      if (!pending) {
+        motion.push({ t: now, box: face.box, mesh: flattenMesh(face.mesh), eyeOpenness: quality.metrics.eyeOpenness })
+        if (motion.length > MAX_MOTION_FRAMES) motion.splice(1, 1) // keep the first frame: motion is measured from it
+      }
 
       if (pending) {
         // the prompt itself asks for a turned head or closed eyes: no quality gate while it runs
@@ -229,8 +240,9 @@ async function recognitionLoop(api: ApiClient, vision: Vision, cam: Webcam, onFr
         await decideAndShow(embeddings, undefined, startedAt)
         continue
       }
-      const evidence = summarizeTrackLiveness(frameLiveness)
+      const evidence = summarizeTrackLiveness(frameLiveness, summarizeTemporal(motion))
       frameLiveness = []
+      motion = []
       const alwaysAsk = settings?.livenessStrictness === 'strict' || settings?.securityLevel === 'very-high'
       if (evidence.decision === 'liveness_uncertain' || (evidence.decision === 'live' && alwaysAsk)) {
         const verifier = new ChallengeVerifier(pickChallenge(), now)

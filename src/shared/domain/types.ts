@@ -73,6 +73,24 @@ export type LivenessEvidence = {
   layers: Record<string, number | null>
   /** the active challenge, when one was asked */
   challenge: { kind: ChallengeKind; passed: boolean; ms: number } | null
+  /** what the track's frames showed over time (vision/core/temporal.ts); absent from older callers */
+  temporal?: TemporalEvidence | null
+}
+
+/** Liveness evidence over the frames of one track (see vision/core/temporal.ts). */
+export type TemporalEvidence = {
+  frames: number
+  spanMs: number
+  /** largest move of the face from the first frame, in face widths */
+  motion: number
+  /** largest departure from a flat picture's motion (homography residual, face-size units) */
+  nonRigidity: number
+  /** the face moved clearly but stayed flat: a picture being moved */
+  rigidMotion: boolean
+  /** closed-then-open eye cycles seen */
+  blinks: number
+  /** nothing moved at all */
+  still: boolean
 }
 
 /** How hard the kiosk looks for photos and screens. */

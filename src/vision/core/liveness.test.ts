@@ -174,4 +174,11 @@ describe('summarizeTrackLiveness', () => {
     expect(summarizeTrackLiveness([frame(0, 0, ['quality_low']), frame(0.9, 0.95)])).toMatchObject({ decision: 'live', score: 0.9 })
     expect(summarizeTrackLiveness([frame(0, 0, ['quality_low'])])).toMatchObject({ decision: 'quality_low', score: 0 })
   })
+  it('a face that moved like a flat picture is at best uncertain (a challenge decides); temporal evidence never rescues a spoof', () => {
+    const rigid = { frames: 6, spanMs: 500, motion: 0.2, nonRigidity: 0.01, rigidMotion: true, blinks: 0, still: false }
+    const head = { ...rigid, nonRigidity: 0.05, rigidMotion: false, blinks: 1 }
+    expect(summarizeTrackLiveness([frame(0.9, 1), frame(0.8, 0.9)], rigid)).toMatchObject({ decision: 'liveness_uncertain', temporal: rigid })
+    expect(summarizeTrackLiveness([frame(0.9, 1), frame(0.8, 0.9)], head)).toMatchObject({ decision: 'live', temporal: head })
+    expect(summarizeTrackLiveness([frame(0.05, 0), frame(0.1, 0.05)], head)).toMatchObject({ decision: 'spoof_detected' })
+  })
 })

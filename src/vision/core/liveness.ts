@@ -20,7 +20,7 @@
  * percentiles; and every choice was checked leave-one-source-out (anchors fitted on one source,
  * error rates on the other; see LIVENESS_DEFAULTS).
  */
-import type { LivenessEvidence } from '../../shared/domain/types'
+import type { LivenessEvidence, TemporalEvidence } from '../../shared/domain/types'
 import type { OrtModule } from './embedder'
 import type { DetectedFace } from './face-pipeline'
 import type { Box, RgbFrame } from './frame'
@@ -259,12 +259,14 @@ export async function createLivenessScorer(ort: OrtModule, modelBytes: Uint8Arra
 }
 
 /**
- * The passive evidence of one tracked face: the mean fused score over its frames (frames too small
- * to score are left out) and the mean of each layer, with the decision for that mean.
+ * The evidence of one tracked face: the mean fused score over its frames (frames too small to score
+ * are left out) and the mean of each layer, with the decision for that mean; then the temporal
+ * rule: a face the passive layers call live but that moved like a flat picture (`rigidMotion`) is
+ * `liveness_uncertain`, which asks for a challenge (see `temporalDecision`).
  */
-export function summarizeTrackLiveness(frames: readonly LivenessResult[], o: LivenessOptions = LIVENESS_DEFAULTS): LivenessEvidence {
+export function summarizeTrackLiveness(frames: readonly LivenessResult[], temporal: TemporalEvidence | null = null, o: LivenessOptions = LIVENESS_DEFAULTS): LivenessEvidence {
   const scored = frames.filter((f) => !f.reasons.includes('quality_low'))
-  if (scored.length === 0) return { decision: 'quality_low', score: 0, layers: {}, challenge: null }
+  if (scored.length === 0) return { decision: 'quality_low', score: 0, layers: {}, challenge: null, temporal }
   const score = scored.reduce((a, f) => a + f.score, 0) / scored.length
   const layers: Record<string, number | null> = {}
   for (const key of Object.keys(scored[0]?.layers ?? {})) {
@@ -272,5 +274,15 @@ export function summarizeTrackLiveness(frames: readonly LivenessResult[], o: Liv
     layers[key] = xs.length ? round4(xs.reduce((a, b) => a + b, 0) / xs.length) : null
   }
   const d = decideLiveness(score, o)
-  return { decision: d.live ? 'live' : (d.reasons[0] ?? 'spoof_detected'), score: round4(score), layers, challenge: null }
+  const passive: LivenessEvidence['decision'] = d.live ? 'live' : (d.reasons[0] ?? 'spoof_detected')
+  return { decision: temporalDecision(passive, temporal), score: round4(score), layers, challenge: null, temporal }
+}
+
+/**
+ * The temporal rule on top of the passive decision: a picture moved rigidly is at best uncertain
+ * (a challenge decides); temporal evidence never turns a refusal into "live". The main side applies
+ * the same rule to the evidence it receives.
+ */
+export function temporalDecision(passive: LivenessEvidence['decision'], temporal: TemporalEvidence | null | undefined): LivenessEvidence['decision'] {
+  return passive === 'live' && temporal?.rigidMotion === true ? 'liveness_uncertain' : passive
 }
