@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Database } from 'better-sqlite3'
-import type { HostInfo } from '../../src/shared/api/contract'
+import type { Diagnostics, HostInfo } from '../../src/shared/api/contract'
 import type { ApiResult } from '../../src/shared/api/result'
 import type { RecognitionConfig } from '../../src/shared/face/decide'
 import { openDb } from './db/open-db'
@@ -34,6 +34,8 @@ export type CreateAppOptions = {
   locale?: HostInfo['locale']
   /** kiosk id stamped on events; default a UUID created once and kept in `settings` */
   kioskId?: string
+  /** verified model files, for diagnostics */
+  models?: () => Diagnostics['models']
 }
 
 export type App = {
@@ -90,7 +92,7 @@ export function createApp(opts: CreateAppOptions): App {
       embeddingModel: { modelId: embeddingModel.modelId, modelVersion: embeddingModel.modelVersion, dim: embeddingModel.dim },
       cooldownMs,
     }
-    const handlers = createHandlers({ db, index, hostInfo: () => hostInfo, recognition, cooldownMs, now, kioskId })
+    const handlers = createHandlers({ db, index, hostInfo: () => hostInfo, recognition, cooldownMs, now, kioskId, dbFile: opts.dbFile, ...(opts.models ? { models: opts.models } : {}) })
     let closed = false
     return {
       db,

@@ -3,7 +3,7 @@ import type { Database } from 'better-sqlite3'
 import type { ApiArgs, ApiData, ApiMethod } from '../../src/shared/api/contract'
 import type { ApiResult } from '../../src/shared/api/result'
 import { dispatch } from './dispatch'
-import { createHandlers, localDayKey, nextDirection, type ServerHandlers } from './handlers'
+import { createHandlers, type ServerHandlers } from './handlers'
 import { FaceIndex } from './recognition/face-index'
 import { listOutbox } from './store/attendance-store'
 import { listAudit } from './store/audit-log'
@@ -65,7 +65,7 @@ describe('handlers: people and enrollment', () => {
   })
 
   it('audits with the actor from the context', async () => {
-    await dispatch(handlers, 'people/upsert', { id: 'E3', name: 'Citra' }, { transport: 'http', actor: 'admin' })
+    await dispatch(handlers, 'people/upsert', { id: 'E3', name: 'Citra' }, { transport: 'direct', actor: 'admin' })
     expect(listAudit(db, 1)[0]).toMatchObject({ actor: 'admin', action: 'person.create', subject: 'E3' })
   })
 })
@@ -292,13 +292,3 @@ describe('handlers: kiosk/recognize', () => {
   })
 })
 
-describe('nextDirection', () => {
-  const ev = (at: number, direction: 'in' | 'out') => ({ id: 'x', personId: 'p', personName: 'n', direction, at, similarity: 1, source: 'kiosk' as const })
-  it('alternates within a day and resets across days', () => {
-    expect(nextDirection(null, T0)).toBe('in')
-    expect(nextDirection(ev(T0, 'in'), T0 + MIN)).toBe('out')
-    expect(nextDirection(ev(T0, 'out'), T0 + MIN)).toBe('in')
-    expect(nextDirection(ev(new Date(2025, 0, 5, 23, 59).getTime(), 'in'), new Date(2025, 0, 6, 0, 1).getTime())).toBe('in')
-    expect(localDayKey(T0)).toBe('2025-1-6')
-  })
-})

@@ -1,16 +1,19 @@
 import type { Database } from 'better-sqlite3'
-import type { ApiArgs, ApiData, ApiMethod, HostInfo, KioskSettings } from '../../src/shared/api/contract'
+import { randomBytes } from 'node:crypto'
+import { ADMIN_METHODS, type ApiArgs, type ApiData, type ApiMethod, type Diagnostics, type HostInfo } from '../../src/shared/api/contract'
 import { HadirError } from '../../src/shared/api/result'
-import type { AttendanceEvent, Direction, Identification, KioskOutcome, LivenessEvidence, LivenessReason, LivenessStrictness, ModelTag } from '../../src/shared/domain/types'
+import type { AttendanceEvent, Direction, Identification, KioskOutcome, LivenessEvidence, LivenessReason, ModelTag } from '../../src/shared/domain/types'
 import { decideLiveness, temporalDecision } from '../../src/vision/core/liveness'
 import { decide, fuseEmbeddings, type Decision, type RecognitionConfig, type SearchHit, type SecurityLevel } from '../../src/shared/face/decide'
 import type { FaceIndex } from './recognition/face-index'
 import { lastEventOf, listAttendance, recordAttendance } from './store/attendance-store'
-import { deletePerson, listPeople, upsertPerson } from './store/people-store'
-import { addTemplate } from './store/template-store'
-import { getSetting, setSetting } from './store/settings-store'
+import { addTemplate, countTemplates } from './store/template-store'
 import { appendAudit } from './store/audit-log'
 import { withDbErrors } from './db/open-db'
+import { createAdminAuth, type AdminAuth } from './admin/admin-auth'
+import { decideDirection, withinCooldown, workDay } from './attendance/rules'
+import { createAdminHandlers, ruleSet } from './handlers-admin'
+import { createSettings, type SettingsService } from './settings'
 
 /** Who is calling; used for audit `actor` and template `source`. */
 export type HandlerContext = {
@@ -32,49 +35,32 @@ export type HandlerDeps = {
   hostInfo: () => HostInfo
   /** decision rule of the current model: thresholds per security level, margin, frame agreement */
   recognition: RecognitionConfig
-  /** repeat-scan cooldown, ms */
+  /** default repeat-scan cooldown, ms (an admin can change it in the attendance rules) */
   cooldownMs: number
   now: () => number
   kioskId: string
-  /** local calendar day key of an epoch-ms time; default: the process time zone's yyyy-mm-dd */
-  dayKey?: (ms: number) => string
+  /** the database file, for diagnostics (':memory:' in some tests) */
+  dbFile?: string
+  /** verified model files, for diagnostics */
+  models?: () => Diagnostics['models']
+  /** admin sessions; default one on `db` with the real clock `now` */
+  auth?: AdminAuth
 }
 
-export function localDayKey(ms: number): string {
-  const d = new Date(ms)
-  return `${d.getFullYear()}-${d.getMonth() + 1}-${d.getDate()}`
-}
-
-/**
- * Direction for a new event at `at`: first event of the local day is 'in', then it alternates.
- * `prev` is the person's latest event at or before `at`.
- */
-export function nextDirection(prev: AttendanceEvent | null, at: number, dayKey: (ms: number) => string = localDayKey): Direction {
-  if (!prev || dayKey(prev.at) !== dayKey(at)) return 'in'
-  return prev.direction === 'in' ? 'out' : 'in'
-}
-
-/** Settings key of the security level. */
-export const SECURITY_LEVEL_KEY = 'recognition.securityLevel'
-/** Settings key of the liveness strictness. */
-export const LIVENESS_STRICTNESS_KEY = 'liveness.strictness'
-/** Strictness on a fresh install. */
-export const DEFAULT_LIVENESS_STRICTNESS: LivenessStrictness = 'normal'
+/** How long an ask-mode ticket (recognised, waiting for the person to tap in or out) stays valid. */
+export const ASK_TICKET_MS = 20_000
 
 export function createHandlers(deps: HandlerDeps): ServerHandlers {
-  const { db, index, recognition, cooldownMs } = deps
-  const dayKey = deps.dayKey ?? localDayKey
+  const { db, index, recognition } = deps
   const model: ModelTag = { modelId: index.modelId, modelVersion: index.modelVersion }
   const actorOf = (ctx: HandlerContext) => ctx.actor ?? ctx.transport
+  const settingsService: SettingsService = createSettings(db, { recognition, cooldownMs: deps.cooldownMs })
+  const auth = deps.auth ?? createAdminAuth(db, { now: deps.now })
 
-  const currentLevel = (): SecurityLevel => getSetting<SecurityLevel>(db, SECURITY_LEVEL_KEY) ?? recognition.defaultLevel
-  const currentStrictness = (): LivenessStrictness => getSetting<LivenessStrictness>(db, LIVENESS_STRICTNESS_KEY) ?? DEFAULT_LIVENESS_STRICTNESS
-  const settings = (): KioskSettings => ({
-    securityLevel: currentLevel(),
-    thresholds: { ...recognition.thresholds },
-    livenessStrictness: currentStrictness(),
-    cooldownMs,
-  })
+  const currentLevel = (): SecurityLevel => settingsService.securityLevel()
+  const currentStrictness = () => settingsService.strictness()
+  /** ask mode: recognised faces waiting for their direction, by ticket */
+  const tickets = new Map<string, { personId: string; personName: string; at: number; identification: Identification; expiresAt: number }>()
 
   /**
    * Main side's check of the renderer's liveness evidence: with liveness on, a face counts only when
@@ -157,41 +143,55 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
     return { ...base, decision: 'unknown', reason: d.decision === 'unknown' ? d.reason : 'below-threshold', name: null, confidence: 'low' }
   }
 
-  return {
+  /**
+   * Records a recognised person's scan under the attendance rules (cooldown, direction), check and
+   * insert in one IMMEDIATE transaction so a CLI process on the same file cannot race us.
+   */
+  function record(identification: Identification, personId: string, personName: string, at: number, asked: Direction | null, ctx: HandlerContext): KioskOutcome {
+    const rules = settingsService.rules()
+    return withDbErrors(() =>
+      db
+        .transaction((): KioskOutcome => {
+          const last = lastEventOf(db, personId)
+          // events are appended in time order: a late report cannot slip in before the last one
+          if (last && at < last.at - rules.cooldownMs) throw new HadirError('invalid-args', "seenAt is before this person's last recorded event", { field: 'seenAt' })
+          if (last && withinCooldown(last.at, at, rules.cooldownMs)) return { kind: 'already-recorded', identification, event: last }
+          const prev = last && last.at <= at ? last : lastEventOf(db, personId, at)
+          const event = recordAttendance(
+            db,
+            {
+              personId,
+              personName,
+              direction: decideDirection({ prev, at, rules: ruleSet(rules), asked }),
+              at,
+              similarity: identification.similarity,
+              source: ctx.eventSource ?? 'kiosk',
+              kioskId: deps.kioskId,
+            },
+            { now: deps.now() },
+          )
+          return { kind: 'recorded', identification, event }
+        })
+        .immediate(),
+    )
+  }
+
+  const kiosk: Omit<ServerHandlers, keyof ReturnType<typeof createAdminHandlers>> = {
     'host/info': () => deps.hostInfo(),
 
-    'settings/get': () => settings(),
+    'settings/get': () => settingsService.get(),
 
     'settings/update': (args, ctx) => {
-      /** Stores one setting and its audit row together, when it changes. */
-      const change = (key: string, action: string, from: string, to: string | undefined) => {
-        if (to === undefined || to === from) return
-        withDbErrors(() =>
-          db.transaction(() => {
-            setSetting(db, key, to)
-            appendAudit(db, { at: deps.now(), actor: actorOf(ctx), action, subject: key, details: { from, to } })
-          })(),
-        )
-      }
-      change(LIVENESS_STRICTNESS_KEY, 'settings.liveness-strictness', currentStrictness(), args.livenessStrictness)
-      change(SECURITY_LEVEL_KEY, 'settings.security-level', currentLevel(), args.securityLevel)
-      return settings()
-    },
-
-    'people/list': (args) => listPeople(db, model, { activeOnly: args.activeOnly === true }),
-
-    'people/upsert': (args, ctx) => upsertPerson(db, args, { now: deps.now(), actor: actorOf(ctx), model }),
-
-    'people/delete': (args, ctx) => {
-      const res = deletePerson(db, args.personId, { now: deps.now(), actor: actorOf(ctx) })
-      index.removePerson(args.personId)
-      return res
+      const { token: _t, ...patch } = args
+      return settingsService.update(patch, actorOf(ctx), deps.now())
     },
 
     'enrollment/add-template': (args, ctx) => {
       checkModel(args)
       const embedding = index.normalizeProbe(args.embedding)
-      if (personName(args.personId) === null) throw new HadirError('not-found', `no person with id ${args.personId}`, { personId: args.personId })
+      if (personName(args.personId) === null) {
+        throw new HadirError('not-found', `There is no person ${args.personId} (deleted, perhaps on another screen): nothing was stored`, { personId: args.personId })
+      }
       // one face, one person: refuse a face that already matches someone else at the current level
       const hit = search(embedding)
       if (hit && hit.personId !== args.personId && hit.similarity >= recognition.thresholds[currentLevel()]) {
@@ -209,7 +209,7 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
       )
       const active = db.prepare('SELECT active FROM people WHERE id = ?').get(args.personId) as { active: number } | undefined
       if (active?.active === 1) index.add(args.personId, embedding)
-      return { templateId }
+      return { templateId, templates: countTemplates(db, args.personId, model) }
     },
 
     'recognition/identify': (args) => {
@@ -229,41 +229,61 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
       if (identification.decision !== 'match' || identification.personId === null || identification.name === null) {
         return { kind: 'unknown', identification: redacted(identification) }
       }
-      const personId = identification.personId
-      const personName = identification.name
       const now = deps.now()
       const at = args.seenAt ?? now
       if (at > now + 5_000) throw new HadirError('invalid-args', 'seenAt is in the future', { field: 'seenAt' })
-      // check + insert in one IMMEDIATE transaction so a CLI process on the same file cannot race us
-      return withDbErrors(() =>
-        db
-          .transaction(() => {
-            const last = lastEventOf(db, personId)
-            // events are appended in time order: a late report cannot slip in before the last one
-            if (last && at < last.at - cooldownMs) throw new HadirError('invalid-args', 'seenAt is before this person\'s last recorded event', { field: 'seenAt' })
-            if (last && Math.abs(at - last.at) < cooldownMs) {
-              return { kind: 'already-recorded' as const, identification, event: last }
-            }
-            const prev = last && last.at <= at ? last : lastEventOf(db, personId, at)
-            const event = recordAttendance(
-              db,
-              {
-                personId,
-                personName,
-                direction: nextDirection(prev, at, dayKey),
-                at,
-                similarity: identification.similarity,
-                source: ctx.eventSource ?? 'kiosk',
-                kioskId: deps.kioskId,
-              },
-              { now: deps.now() },
-            )
-            return { kind: 'recorded' as const, identification, event }
-          })
-          .immediate(),
-      )
+      const rules = settingsService.rules()
+      if (rules.mode === 'ask') {
+        // within the cooldown the answer is "already recorded" straight away: no question to ask
+        const last = lastEventOf(db, identification.personId)
+        if (last && withinCooldown(last.at, at, rules.cooldownMs)) return { kind: 'already-recorded', identification, event: last }
+        for (const [k, t] of tickets) if (t.expiresAt < now) tickets.delete(k)
+        const ticket = randomBytes(16).toString('base64url')
+        const expiresAt = now + ASK_TICKET_MS
+        tickets.set(ticket, { personId: identification.personId, personName: identification.name, at, identification, expiresAt })
+        return { kind: 'needs-direction', identification, ticket, expiresAt }
+      }
+      return record(identification, identification.personId, identification.name, at, null, ctx)
     },
 
-    'attendance/list': (args) => listAttendance(db, args),
+    'kiosk/confirm': (args, ctx) => {
+      const t = tickets.get(args.ticket)
+      tickets.delete(args.ticket)
+      if (!t || t.expiresAt < deps.now()) throw new HadirError('not-found', 'This check-in has expired: please look at the camera again')
+      return record(t.identification, t.personId, t.personName, t.at, args.direction, ctx)
+    },
+
+    'attendance/recent': (args) => {
+      const rules = settingsService.rules()
+      const today = workDay(deps.now(), ruleSet(rules))
+      return listAttendance(db, { from: deps.now() - 36 * 3600_000, limit: 50 })
+        .filter((e) => workDay(e.at, ruleSet(rules)) === today)
+        .slice(0, args.limit ?? 5)
+        .map((e) => ({ personName: e.personName, direction: e.direction, at: e.at }))
+    },
+
   }
+  const admin = createAdminHandlers({
+    db,
+    index,
+    auth,
+    settings: settingsService,
+    now: deps.now,
+    kioskId: deps.kioskId,
+    hostKind: deps.hostInfo().kind,
+    version: deps.hostInfo().version,
+    dbFile: deps.dbFile ?? ':memory:',
+    models: deps.models ?? (() => []),
+  })
+  const all: ServerHandlers = { ...kiosk, ...admin }
+  // admin methods need a live admin session over IPC and HTTP; the CLI on the machine calls directly
+  for (const m of ADMIN_METHODS) {
+    const h = all[m] as (a: { token?: string }, c: HandlerContext) => unknown
+    ;(all as Record<ApiMethod, unknown>)[m] = (a: { token?: string }, c: HandlerContext) => {
+      if (c.transport === 'direct') return h(a, c)
+      auth.require(a.token)
+      return h(a, { ...c, actor: c.actor ?? 'admin' })
+    }
+  }
+  return all
 }

@@ -16,28 +16,52 @@ import { emb, TEST_MODEL, testRecognition, track } from './testing/fixtures'
 const T0 = new Date(2025, 0, 6, 8, 0, 0).getTime()
 
 type Expect = { ok: true; check?: (data: unknown) => void } | { ok: false; code: string }
-type Case = { name: string; method: string; args: unknown; expect: Expect }
+/** `args` may read the session token of this transport (each transport has its own database and session). */
+type Case = { name: string; method: string; args: unknown | ((s: Session) => unknown); expect: Expect; keep?: (data: unknown, s: Session) => void }
+type Session = { token?: string; eventId?: string }
+
+const T = (s: Session) => ({ token: s.token })
 
 /** One table, run in order against each transport (the cases build on each other's state). */
 const CASES: Case[] = [
   { name: 'host info', method: 'host/info', args: {}, expect: { ok: true, check: (d) => expect(d).toMatchObject({ kind: 'web', embeddingModel: TEST_MODEL }) } },
-  { name: 'upsert E1', method: 'people/upsert', args: { id: 'E1', name: 'Ani' }, expect: { ok: true, check: (d) => expect(d).toMatchObject({ id: 'E1', active: true, createdAt: T0 }) } },
-  { name: 'upsert E2', method: 'people/upsert', args: { id: 'E2', name: 'Budi' }, expect: { ok: true } },
-  { name: 'enroll E1', method: 'enrollment/add-template', args: { ...emb([1, 0, 0, 0]), personId: 'E1', quality: 0.8 }, expect: { ok: true, check: (d) => expect(d).toEqual({ templateId: 1 }) } },
-  { name: 'enroll E2', method: 'enrollment/add-template', args: { ...emb([0, 1, 0, 0]), personId: 'E2' }, expect: { ok: true, check: (d) => expect(d).toEqual({ templateId: 2 }) } },
-  { name: 'enroll unknown person (not-found)', method: 'enrollment/add-template', args: { ...emb([0, 0, 1, 0]), personId: 'ghost' }, expect: { ok: false, code: 'not-found' } },
+  { name: 'admin status, first start', method: 'admin/status', args: {}, expect: { ok: true, check: (d) => expect(d).toEqual({ pinSet: false, lockedUntil: null }) } },
+  { name: 'login before a PIN exists', method: 'admin/login', args: { pin: '2468' }, expect: { ok: false, code: 'pin-not-set' } },
+  { name: 'PIN too short', method: 'admin/set-pin', args: { pin: '12' }, expect: { ok: false, code: 'pin-too-short' } },
+  { name: 'PIN not digits', method: 'admin/set-pin', args: { pin: '12ab' }, expect: { ok: false, code: 'invalid-args' } },
+  {
+    name: 'first PIN opens admin',
+    method: 'admin/set-pin',
+    args: { pin: '2468' },
+    expect: { ok: true, check: (d) => expect(d).toMatchObject({ token: expect.any(String), expiresAt: T0 + 120_000 }) },
+    keep: (d, s) => (s.token = (d as { token: string }).token),
+  },
+  { name: 'second PIN without a session', method: 'admin/set-pin', args: { pin: '1357' }, expect: { ok: false, code: 'pin-already-set' } },
+  { name: 'wrong PIN', method: 'admin/login', args: { pin: '0000' }, expect: { ok: false, code: 'pin-wrong' } },
+  { name: 'admin method without a token', method: 'people/upsert', args: { id: 'E1', name: 'Ani' }, expect: { ok: false, code: 'admin-required' } },
+  { name: 'admin method with a forged token', method: 'people/list', args: { token: 'forged' }, expect: { ok: false, code: 'admin-required' } },
+  { name: 'upsert E1', method: 'people/upsert', args: (s: Session) => ({ ...T(s), id: 'E1', name: 'Ani' }), expect: { ok: true, check: (d) => expect(d).toMatchObject({ id: 'E1', active: true, createdAt: T0 }) } },
+  { name: 'create E2', method: 'people/create', args: (s: Session) => ({ ...T(s), id: 'E2', name: 'Budi', department: 'Gudang' }), expect: { ok: true, check: (d) => expect(d).toMatchObject({ id: 'E2', department: 'Gudang' }) } },
+  { name: 'create E2 again (duplicate id)', method: 'people/create', args: (s: Session) => ({ ...T(s), id: 'E2', name: 'Other' }), expect: { ok: false, code: 'duplicate-id' } },
+  { name: 'create with a blank name', method: 'people/create', args: (s: Session) => ({ ...T(s), id: 'E9', name: '   ' }), expect: { ok: false, code: 'invalid-args' } },
+  { name: 'enroll E1', method: 'enrollment/add-template', args: (s: Session) => ({ ...T(s), ...emb([1, 0, 0, 0]), personId: 'E1', quality: 0.8 }), expect: { ok: true, check: (d) => expect(d).toEqual({ templateId: 1, templates: 1 }) } },
+  { name: 'enroll E2', method: 'enrollment/add-template', args: (s: Session) => ({ ...T(s), ...emb([0, 1, 0, 0]), personId: 'E2' }), expect: { ok: true, check: (d) => expect(d).toEqual({ templateId: 2, templates: 1 }) } },
+  { name: 'enroll E1 face as E2 (duplicate-face)', method: 'enrollment/add-template', args: (s: Session) => ({ ...T(s), ...emb([1, 0.01, 0, 0]), personId: 'E2' }), expect: { ok: false, code: 'duplicate-face' } },
+  { name: 'enroll unknown person (not-found)', method: 'enrollment/add-template', args: (s: Session) => ({ ...T(s), ...emb([0, 0, 1, 0]), personId: 'ghost' }), expect: { ok: false, code: 'not-found' } },
   {
     name: 'list people',
     method: 'people/list',
-    args: undefined,
+    args: T,
     expect: { ok: true, check: (d) => expect((d as Array<{ id: string; templates: number }>).map((p) => [p.id, p.templates])).toEqual([['E1', 1], ['E2', 1]]) },
   },
-  { name: 'identify', method: 'recognition/identify', args: emb([0.9, 0.1, 0, 0]), expect: { ok: true, check: (d) => expect(d).toMatchObject({ decision: 'match', personId: 'E1', name: 'Ani' }) } },
+  { name: 'search people', method: 'people/list', args: (s: Session) => ({ ...T(s), q: 'gud' }), expect: { ok: true, check: (d) => expect((d as Array<{ id: string }>).map((p) => p.id)).toEqual(['E2']) } },
+  { name: 'identify', method: 'recognition/identify', args: (s: Session) => ({ ...T(s), ...emb([0.9, 0.1, 0, 0]) }), expect: { ok: true, check: (d) => expect(d).toMatchObject({ decision: 'match', personId: 'E1', name: 'Ani' }) } },
   {
     name: 'recognize → recorded',
     method: 'kiosk/recognize',
     args: { ...track([1, 0, 0, 0]), seenAt: T0 },
     expect: { ok: true, check: (d) => expect(d).toMatchObject({ kind: 'recorded', event: { personId: 'E1', direction: 'in', at: T0 } }) },
+    keep: (d, s) => (s.eventId = (d as { event: { id: string } }).event.id),
   },
   {
     name: 'recognize again → already-recorded',
@@ -46,33 +70,71 @@ const CASES: Case[] = [
     expect: { ok: true, check: (d) => expect(d).toMatchObject({ kind: 'already-recorded', event: { at: T0 } }) },
   },
   { name: 'recognize stranger → unknown', method: 'kiosk/recognize', args: track([0, 0, 1, 0]), expect: { ok: true, check: (d) => expect(d).toMatchObject({ kind: 'unknown' }) } },
-  { name: 'settings', method: 'settings/get', args: {}, expect: { ok: true, check: (d) => expect(d).toMatchObject({ securityLevel: 'normal', cooldownMs: 60_000 }) } },
-  { name: 'bad security level', method: 'settings/update', args: { securityLevel: 'max' }, expect: { ok: false, code: 'invalid-args' } },
-  { name: 'attendance list', method: 'attendance/list', args: { personId: 'E1' }, expect: { ok: true, check: (d) => expect(d).toHaveLength(1) } },
-  { name: 'empty id', method: 'people/upsert', args: { id: '', name: 'x' }, expect: { ok: false, code: 'invalid-args' } },
-  { name: 'null args', method: 'people/upsert', args: null, expect: { ok: false, code: 'invalid-args' } },
-  { name: 'bad flag type', method: 'people/list', args: { activeOnly: 'yes' }, expect: { ok: false, code: 'invalid-args' } },
-  { name: 'wrong dim', method: 'recognition/identify', args: emb([1, 0, 0]), expect: { ok: false, code: 'invalid-args' } },
-  { name: 'embedding not an array', method: 'kiosk/recognize', args: { ...track(), embeddings: 'x' }, expect: { ok: false, code: 'invalid-args' } },
-  { name: 'other model', method: 'recognition/identify', args: { ...emb([1, 0, 0, 0]), modelId: 'other' }, expect: { ok: false, code: 'model-mismatch' } },
-  { name: 'limit 0', method: 'attendance/list', args: { limit: 0 }, expect: { ok: false, code: 'invalid-args' } },
-  { name: 'unknown method', method: 'people/explode', args: {}, expect: { ok: false, code: 'unknown-method' } },
-  { name: 'delete E2', method: 'people/delete', args: { personId: 'E2' }, expect: { ok: true, check: (d) => expect(d).toEqual({ deleted: true, templates: 1 }) } },
-  { name: 'delete E2 again', method: 'people/delete', args: { personId: 'E2' }, expect: { ok: true, check: (d) => expect(d).toEqual({ deleted: false, templates: 0 }) } },
+  { name: 'confirm an unknown ticket', method: 'kiosk/confirm', args: { ticket: 'nope', direction: 'in' }, expect: { ok: false, code: 'not-found' } },
+  { name: 'recent check-ins', method: 'attendance/recent', args: {}, expect: { ok: true, check: (d) => expect(d).toEqual([{ personName: 'Ani', direction: 'in', at: T0 }]) } },
+  { name: 'settings', method: 'settings/get', args: {}, expect: { ok: true, check: (d) => expect(d).toMatchObject({ securityLevel: 'normal', cooldownMs: 60_000, hr: { url: null, keySet: false } }) } },
+  { name: 'bad security level', method: 'settings/update', args: (s: Session) => ({ ...T(s), securityLevel: 'max' }), expect: { ok: false, code: 'invalid-args' } },
+  { name: 'HR url not a URL', method: 'settings/update', args: (s: Session) => ({ ...T(s), hrUrl: 'hr server' }), expect: { ok: false, code: 'invalid-args' } },
   {
-    name: 'E2 no longer recognised',
-    method: 'recognition/identify',
-    args: emb([0, 1, 0, 0]),
-    expect: { ok: true, check: (d) => expect(d).toMatchObject({ decision: 'unknown', name: null }) },
+    name: 'settings update (the HR key is never returned)',
+    method: 'settings/update',
+    args: (s: Session) => ({ ...T(s), hrUrl: 'https://hr.example.com/hadir', hrKey: 'k'.repeat(32), rules: { dayBoundary: '04:00' } }),
+    expect: { ok: true, check: (d) => expect(JSON.stringify(d)).not.toContain('kkkk') },
   },
+  { name: 'attendance list', method: 'attendance/list', args: (s: Session) => ({ ...T(s), personId: 'E1' }), expect: { ok: true, check: (d) => expect(d).toHaveLength(1) } },
+  {
+    name: 'correct without a reason',
+    method: 'attendance/correct',
+    args: (s: Session) => ({ ...T(s), eventId: s.eventId, direction: 'out', reason: ' ' }),
+    expect: { ok: false, code: 'invalid-args' },
+  },
+  {
+    name: 'correct the check-in time',
+    method: 'attendance/correct',
+    args: (s: Session) => ({ ...T(s), eventId: s.eventId, at: T0 - 15 * 60_000, reason: 'came in earlier, camera was off' }),
+    expect: { ok: true, check: (d) => expect(d).toMatchObject({ source: 'manual', at: T0 - 15 * 60_000, corrects: expect.any(String) }) },
+  },
+  { name: 'add a missed scan', method: 'attendance/add', args: (s: Session) => ({ ...T(s), personId: 'E2', at: T0 - 2 * 3600_000, direction: 'in', reason: 'forgot' }), expect: { ok: true } },
+  { name: 'void an unknown entry', method: 'attendance/void', args: (s: Session) => ({ ...T(s), eventId: 'nope', reason: 'test' }), expect: { ok: false, code: 'not-found' } },
+  { name: 'summary', method: 'attendance/summary', args: (s: Session) => ({ ...T(s), from: T0 - 86_400_000, to: T0 + 86_400_000 }), expect: { ok: true, check: (d) => expect(d).toHaveLength(2) } },
+  {
+    name: 'export',
+    method: 'attendance/export',
+    args: (s: Session) => ({ ...T(s), from: T0 - 86_400_000, to: T0 + 86_400_000, kind: 'events' }),
+    expect: { ok: true, check: (d) => expect(d).toMatchObject({ rows: 2, csv: expect.stringMatching(/^\uFEFFemployee_id,/) }) },
+  },
+  { name: 'export an empty range', method: 'attendance/export', args: (s: Session) => ({ ...T(s), from: T0 + 9e8, to: T0 + 1e9, kind: 'summary' }), expect: { ok: false, code: 'empty-export' } },
+  { name: 'audit', method: 'audit/list', args: (s: Session) => ({ ...T(s), subject: 'E1' }), expect: { ok: true, check: (d) => expect((d as unknown[]).length).toBeGreaterThan(0) } },
+  { name: 'diagnostics', method: 'diagnostics/get', args: T, expect: { ok: true, check: (d) => expect(d).toMatchObject({ counts: { people: 2, templates: 2 }, outbox: { pending: 3 } }) } },
+  { name: 'empty id', method: 'people/upsert', args: (s: Session) => ({ ...T(s), id: '', name: 'x' }), expect: { ok: false, code: 'invalid-args' } },
+  { name: 'null args', method: 'people/upsert', args: null, expect: { ok: false, code: 'invalid-args' } },
+  { name: 'bad flag type', method: 'people/list', args: (s: Session) => ({ ...T(s), activeOnly: 'yes' }), expect: { ok: false, code: 'invalid-args' } },
+  { name: 'wrong dim', method: 'recognition/identify', args: (s: Session) => ({ ...T(s), ...emb([1, 0, 0]) }), expect: { ok: false, code: 'invalid-args' } },
+  { name: 'embedding not an array', method: 'kiosk/recognize', args: { ...track(), embeddings: 'x' }, expect: { ok: false, code: 'invalid-args' } },
+  { name: 'other model', method: 'recognition/identify', args: (s: Session) => ({ ...T(s), ...emb([1, 0, 0, 0]), modelId: 'other' }), expect: { ok: false, code: 'model-mismatch' } },
+  { name: 'limit 0', method: 'attendance/list', args: (s: Session) => ({ ...T(s), limit: 0 }), expect: { ok: false, code: 'invalid-args' } },
+  { name: 'unknown method', method: 'people/explode', args: {}, expect: { ok: false, code: 'unknown-method' } },
+  { name: 'deactivate E1', method: 'people/update', args: (s: Session) => ({ ...T(s), id: 'E1', active: false }), expect: { ok: true, check: (d) => expect(d).toMatchObject({ active: false }) } },
+  { name: 'E1 inactive: not recognised', method: 'recognition/identify', args: (s: Session) => ({ ...T(s), ...emb([1, 0, 0, 0]) }), expect: { ok: true, check: (d) => expect(d).toMatchObject({ decision: 'unknown' }) } },
+  { name: 'clear E1 templates', method: 'people/clear-templates', args: (s: Session) => ({ ...T(s), personId: 'E1' }), expect: { ok: true, check: (d) => expect(d).toEqual({ templates: 1 }) } },
+  { name: 'delete E2', method: 'people/delete', args: (s: Session) => ({ ...T(s), personId: 'E2' }), expect: { ok: true, check: (d) => expect(d).toEqual({ deleted: true, templates: 1 }) } },
+  { name: 'delete E2 again', method: 'people/delete', args: (s: Session) => ({ ...T(s), personId: 'E2' }), expect: { ok: true, check: (d) => expect(d).toEqual({ deleted: false, templates: 0 }) } },
+  {
+    name: 'E2 no longer recognised (nobody left enrolled)',
+    method: 'recognition/identify',
+    args: (s: Session) => ({ ...T(s), ...emb([0, 1, 0, 0]) }),
+    expect: { ok: false, code: 'empty-gallery' },
+  },
+  { name: 'logout', method: 'admin/logout', args: T, expect: { ok: true, check: (d) => expect(d).toEqual({ loggedOut: true }) } },
+  { name: 'after logout', method: 'people/list', args: T, expect: { ok: false, code: 'admin-required' } },
 ]
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
-/** Event ids are random UUIDs: replace them so results from two databases compare. */
+/** Event ids and session tokens are random: replace them so results from two databases compare. */
 function normalise(v: unknown): unknown {
-  if (typeof v === 'string') return UUID.test(v) ? '<uuid>' : v
+  if (typeof v === 'string') return v.replace(new RegExp(UUID.source.slice(1, -1), 'g'), '<uuid>')
   if (Array.isArray(v)) return v.map(normalise)
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, normalise(x)]))
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'token' || k === 'corrects' || k === 'disk' || k === 'sizeBytes' ? '<varies>' : normalise(x)]))
   return v
 }
 
@@ -130,12 +192,18 @@ describe('transport conformance (IPC vs HTTP)', () => {
   })
 
   it('gives identical ApiResults for the whole table', async () => {
+    const sessions: { ipc: Session; http: Session } = { ipc: {}, http: {} }
     for (const c of CASES) {
-      const viaIpc = await ipc.invoke(c.method as ApiMethod, c.args as never)
-      const viaHttp = await web.invoke(c.method as ApiMethod, c.args as never)
+      const argsFor = (s: Session) => (typeof c.args === 'function' ? (c.args as (s: Session) => unknown)(s) : c.args)
+      const viaIpc = await ipc.invoke(c.method as ApiMethod, argsFor(sessions.ipc) as never)
+      const viaHttp = await web.invoke(c.method as ApiMethod, argsFor(sessions.http) as never)
       if (c.expect.ok) {
         expect(viaIpc.ok, `${c.name}: ${JSON.stringify(viaIpc)}`).toBe(true)
         if (viaIpc.ok) c.expect.check?.(viaIpc.data)
+        if (viaIpc.ok && viaHttp.ok && c.keep) {
+          c.keep(viaIpc.data, sessions.ipc)
+          c.keep(viaHttp.data, sessions.http)
+        }
       } else {
         expect(viaIpc, c.name).toMatchObject({ ok: false, error: { code: c.expect.code } })
       }

@@ -1,5 +1,5 @@
-import type { ApiArgs, ApiMethod, EmbeddingInput, TrackInput } from '../../src/shared/api/contract'
-import type { ChallengeKind, LivenessEvidence, LivenessReason, LivenessStrictness } from '../../src/shared/domain/types'
+import type { ApiArgs, ApiMethod, EmbeddingInput, LanguageSetting, SettingsPatch, TrackInput } from '../../src/shared/api/contract'
+import type { AttendanceRules, ChallengeKind, CheckInMode, Direction, LivenessEvidence, LivenessReason, LivenessStrictness } from '../../src/shared/domain/types'
 import { SECURITY_LEVELS, type SecurityLevel } from '../../src/shared/face/decide'
 import { HadirError } from '../../src/shared/api/result'
 
@@ -170,57 +170,263 @@ function withOptional<T extends Obj>(base: T, extra: Obj): T {
   return base
 }
 
+const DIRECTIONS: readonly Direction[] = ['in', 'out']
+const MODES: readonly CheckInMode[] = ['toggle', 'window', 'ask']
+const LANGUAGES: readonly LanguageSetting[] = ['auto', 'id', 'en']
+export const MAX_REASON_LENGTH = 500
+export const MIN_PIN = 4
+export const MAX_PIN = 12
+/** Earliest and latest event time an admin may enter: 2000-01-01 … 2100-01-01. */
+const MIN_TIME = Date.UTC(2000, 0, 1)
+const MAX_TIME = Date.UTC(2100, 0, 1)
+
+/**
+ * The session token of an admin method. Missing is not malformed: the guard answers
+ * 'admin-required' (a clearer message than invalid-args); a non-string is malformed.
+ */
+function token(o: Obj): { token?: string } {
+  const v = o.token
+  if (v === undefined || v === null || v === '') return {}
+  if (typeof v !== 'string' || v.length > 200) throw bad('token must be a string', 'token')
+  return { token: v }
+}
+
+/** A PIN: digits only, 4–12 long; too short is its own code so the PIN pad can say so. */
+function pin(o: Obj): string {
+  const v = o.pin
+  if (typeof v !== 'string' || !/^\d*$/.test(v)) throw bad('The PIN must be digits only', 'pin')
+  if (v.length < MIN_PIN) throw new HadirError('pin-too-short', `The PIN needs at least ${MIN_PIN} digits`, { field: 'pin' })
+  if (v.length > MAX_PIN) throw bad(`The PIN has at most ${MAX_PIN} digits`, 'pin')
+  return v
+}
+
+function time(o: Obj, field: string, optional: boolean): number | undefined {
+  const v = num(o, field, { min: MIN_TIME, max: MAX_TIME, integer: true })
+  if (v === undefined && !optional) throw bad(`${field} is required`, field)
+  return v
+}
+
+function reason(o: Obj): string {
+  const v = o.reason
+  if (typeof v !== 'string' || v.trim().length === 0) throw bad('A reason is required for every correction', 'reason')
+  return str(o, 'reason', MAX_REASON_LENGTH, { trim: true }) as string
+}
+
+function range(o: Obj, required: boolean): { from?: number; to?: number } {
+  const from = time(o, 'from', !required)
+  const to = time(o, 'to', !required)
+  if (from !== undefined && to !== undefined && from > to) throw bad('from must not be after to', 'from')
+  return withOptional({}, { from, to })
+}
+
+/** '' or null clears an optional text (department). */
+function optionalText(o: Obj, field: string, max: number): string | null | undefined {
+  const v = o[field]
+  if (v === undefined) return undefined
+  if (v === null || (typeof v === 'string' && v.trim() === '')) return null
+  return str(o, field, max, { trim: true })
+}
+
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/
+
+function rulesPatch(v: unknown): Partial<AttendanceRules> | undefined {
+  if (v === undefined) return undefined
+  const o = object(v, false)
+  const hhmm = (field: string): string | undefined => {
+    const x = o[field]
+    if (x === undefined) return undefined
+    if (typeof x !== 'string' || !HHMM.test(x)) throw bad(`rules.${field} must be a time like 04:00`, `rules.${field}`)
+    return x
+  }
+  let timeZone: string | undefined
+  if (o.timeZone !== undefined) {
+    timeZone = str(o, 'timeZone', 64) as string
+    try {
+      new Intl.DateTimeFormat('en', { timeZone })
+    } catch {
+      throw bad(`rules.timeZone '${timeZone}' is not a known IANA time zone`, 'rules.timeZone')
+    }
+  }
+  return withOptional(
+    {},
+    {
+      mode: oneOf(o, 'mode', MODES),
+      cooldownMs: num(o, 'cooldownMs', { min: 0, max: 24 * 3600_000, integer: true }),
+      dayBoundary: hhmm('dayBoundary'),
+      timeZone,
+      checkInUntil: hhmm('checkInUntil'),
+    },
+  )
+}
+
+function hrUrl(o: Obj): string | null | undefined {
+  const v = o.hrUrl
+  if (v === undefined) return undefined
+  if (v === null || v === '') return null
+  if (typeof v !== 'string' || v.length > 500) throw bad('The HR server address must be a URL like https://hr.example.com/hadir', 'hrUrl')
+  let u: URL
+  try {
+    u = new URL(v.trim())
+  } catch {
+    throw bad(`The HR server address '${v.slice(0, 100)}' is not a URL (like https://hr.example.com/hadir)`, 'hrUrl')
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw bad('The HR server address must start with https:// or http://', 'hrUrl')
+  if (u.username || u.password) throw bad('Put the HR key in its own field, not in the address', 'hrUrl')
+  return u.toString()
+}
+
+function settingsPatch(o: Obj): SettingsPatch {
+  let camera: SettingsPatch['camera']
+  if (o.camera !== undefined) {
+    const c = object(o.camera, false)
+    const deviceId = c.deviceId === null ? null : str(c, 'deviceId', 300, { optional: true })
+    camera = withOptional({}, { width: num(c, 'width', { min: 160, max: 3840, integer: true }), height: num(c, 'height', { min: 120, max: 2160, integer: true }) })
+    if (deviceId !== undefined) camera.deviceId = deviceId
+  }
+  let hrKey: string | null | undefined
+  if (o.hrKey === null) hrKey = null
+  else if (o.hrKey !== undefined) {
+    hrKey = str(o, 'hrKey', 500) as string
+    if (hrKey.length < 16) throw bad('The HR key must be at least 16 characters', 'hrKey')
+  }
+  const patch: SettingsPatch = withOptional(
+    {},
+    {
+      securityLevel: level(o, 'securityLevel'),
+      livenessStrictness: oneOf(o, 'livenessStrictness', STRICTNESS),
+      rules: rulesPatch(o.rules),
+      language: oneOf(o, 'language', LANGUAGES),
+      camera,
+      kioskName: o.kioskName === '' ? '' : str(o, 'kioskName', 100, { optional: true, trim: true }),
+      location: o.location === '' ? '' : str(o, 'location', 200, { optional: true, trim: true }),
+      sound: bool(o, 'sound'),
+    },
+  )
+  const url = hrUrl(o)
+  if (url !== undefined) patch.hrUrl = url
+  if (hrKey !== undefined) patch.hrKey = hrKey
+  return patch
+}
+
+const personId = (o: Obj, field = 'personId'): string => str(o, field, MAX_ID_LENGTH, { trim: true }) as string
+const eventId = (o: Obj): string => str(o, 'eventId', 64, { trim: true }) as string
+const limit = (o: Obj, max = MAX_LIST_LIMIT): number | undefined => num(o, 'limit', { min: 1, max, integer: true })
+const empty = (args: unknown): Record<string, never> => {
+  object(args, true)
+  return {}
+}
+
 export const VALIDATORS: Validators = {
-  'host/info': (args) => {
-    object(args, true)
-    return {}
+  'host/info': empty,
+  'admin/status': empty,
+  'admin/set-pin': (args) => {
+    const o = object(args, false)
+    return { ...token(o), pin: pin(o) }
   },
+  'admin/login': (args) => ({ pin: pin(object(args, false)) }),
+  'admin/logout': (args) => token(object(args, true)),
   'people/list': (args) => {
     const o = object(args, true)
-    return withOptional({}, { activeOnly: bool(o, 'activeOnly') })
+    return withOptional(token(o), { q: o.q === '' ? undefined : str(o, 'q', 100, { optional: true, trim: true }), activeOnly: bool(o, 'activeOnly'), limit: limit(o) })
+  },
+  'people/create': (args) => {
+    const o = object(args, false)
+    return withOptional(
+      { ...token(o), id: personId(o, 'id'), name: str(o, 'name', MAX_NAME_LENGTH, { trim: true }) as string },
+      { department: optionalText(o, 'department', MAX_NAME_LENGTH) },
+    )
+  },
+  'people/update': (args) => {
+    const o = object(args, false)
+    return withOptional(
+      { ...token(o), id: personId(o, 'id') },
+      { name: str(o, 'name', MAX_NAME_LENGTH, { optional: true, trim: true }), department: optionalText(o, 'department', MAX_NAME_LENGTH), active: bool(o, 'active') },
+    )
   },
   'people/upsert': (args) => {
     const o = object(args, false)
-    return { id: str(o, 'id', MAX_ID_LENGTH, { trim: true }) as string, name: str(o, 'name', MAX_NAME_LENGTH, { trim: true }) as string }
+    return withOptional(
+      { ...token(o), id: personId(o, 'id'), name: str(o, 'name', MAX_NAME_LENGTH, { trim: true }) as string },
+      { department: optionalText(o, 'department', MAX_NAME_LENGTH) },
+    )
   },
   'people/delete': (args) => {
     const o = object(args, false)
-    return { personId: str(o, 'personId', MAX_ID_LENGTH, { trim: true }) as string }
+    return { ...token(o), personId: personId(o) }
+  },
+  'people/clear-templates': (args) => {
+    const o = object(args, false)
+    return { ...token(o), personId: personId(o) }
   },
   'enrollment/add-template': (args) => {
     const o = object(args, false)
-    const base = { ...embeddingInput(o), personId: str(o, 'personId', MAX_ID_LENGTH, { trim: true }) as string }
+    const base = { ...token(o), ...embeddingInput(o), personId: personId(o) }
     return withOptional(base, { quality: num(o, 'quality', { min: 0, max: 1 }) })
   },
   'recognition/identify': (args) => {
     const o = object(args, false)
-    return withOptional(embeddingInput(o), { level: level(o, 'level') })
+    return withOptional({ ...token(o), ...embeddingInput(o) }, { level: level(o, 'level') })
   },
   'kiosk/recognize': (args) => {
     const o = object(args, false)
     return withOptional(trackInput(o), { seenAt: num(o, 'seenAt', { min: 0 }), liveness: livenessEvidence(o.liveness) })
   },
-  'settings/get': (args) => {
-    object(args, true)
-    return {}
+  'kiosk/confirm': (args) => {
+    const o = object(args, false)
+    const direction = oneOf(o, 'direction', DIRECTIONS)
+    if (!direction) throw bad('direction is required', 'direction')
+    return { ticket: str(o, 'ticket', 100) as string, direction }
   },
+  'attendance/recent': (args) => withOptional({}, { limit: limit(object(args, true), 20) }),
+  'settings/get': empty,
   'settings/update': (args) => {
     const o = object(args, false)
-    return withOptional({}, { securityLevel: level(o, 'securityLevel'), livenessStrictness: oneOf(o, 'livenessStrictness', STRICTNESS) })
+    return { ...token(o), ...settingsPatch(o) }
   },
   'attendance/list': (args) => {
     const o = object(args, true)
-    const from = num(o, 'from')
-    const to = num(o, 'to')
-    if (from !== undefined && to !== undefined && from > to) throw bad('from must not be after to', 'from')
     return withOptional(
-      {},
+      { ...token(o), ...range(o, false) },
       {
-        from,
-        to,
         personId: str(o, 'personId', MAX_ID_LENGTH, { optional: true, trim: true }),
-        limit: num(o, 'limit', { min: 1, max: MAX_LIST_LIMIT, integer: true }),
+        direction: oneOf(o, 'direction', DIRECTIONS),
+        includeSuperseded: bool(o, 'includeSuperseded'),
+        limit: limit(o),
       },
     )
   },
+  'attendance/correct': (args) => {
+    const o = object(args, false)
+    const base: ApiArgs<'attendance/correct'> = { ...token(o), eventId: eventId(o), reason: reason(o) }
+    const patch = withOptional(base, { at: time(o, 'at', true), direction: oneOf(o, 'direction', DIRECTIONS) })
+    if (patch.at === undefined && patch.direction === undefined) throw bad('A correction changes the time, the direction or both', 'at')
+    return patch
+  },
+  'attendance/add': (args) => {
+    const o = object(args, false)
+    const direction = oneOf(o, 'direction', DIRECTIONS)
+    if (!direction) throw bad('direction is required', 'direction')
+    return { ...token(o), personId: personId(o), at: time(o, 'at', false) as number, direction, reason: reason(o) }
+  },
+  'attendance/void': (args) => {
+    const o = object(args, false)
+    return { ...token(o), eventId: eventId(o), reason: reason(o) }
+  },
+  'attendance/summary': (args) => {
+    const o = object(args, false)
+    const r = range(o, true) as { from: number; to: number }
+    return withOptional({ ...token(o), ...r }, { personId: str(o, 'personId', MAX_ID_LENGTH, { optional: true, trim: true }) })
+  },
+  'attendance/export': (args) => {
+    const o = object(args, false)
+    const r = range(o, true) as { from: number; to: number }
+    const kind = oneOf(o, 'kind', ['events', 'summary'] as const)
+    if (!kind) throw bad('kind must be events or summary', 'kind')
+    return withOptional({ ...token(o), ...r, kind }, { personId: str(o, 'personId', MAX_ID_LENGTH, { optional: true, trim: true }) })
+  },
+  'audit/list': (args) => {
+    const o = object(args, true)
+    return withOptional(token(o), { limit: limit(o, 1000), subject: str(o, 'subject', MAX_ID_LENGTH, { optional: true, trim: true }) })
+  },
+  'diagnostics/get': (args) => token(object(args, true)),
 }

@@ -15,16 +15,16 @@ describe('migrate', () => {
   it('brings an empty database to the newest version', () => {
     db = createTestDb(0)
     expect(getUserVersion(db)).toBe(0)
-    expect(migrate(db)).toEqual({ from: 0, to: 20, applied: [10, 20] })
+    expect(migrate(db)).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION, applied: MIGRATIONS.map((m) => m.version) })
     expect(getUserVersion(db)).toBe(LATEST_SCHEMA_VERSION)
     expect(tables(db)).toEqual(['attendance_events', 'audit_log', 'face_templates', 'outbox', 'people', 'settings'])
   })
 
   it('is idempotent', () => {
     db = createTestDb()
-    expect(migrate(db)).toEqual({ from: 20, to: 20, applied: [] })
-    expect(migrate(db)).toEqual({ from: 20, to: 20, applied: [] })
-    expect(getUserVersion(db)).toBe(20)
+    expect(migrate(db)).toEqual({ from: LATEST_SCHEMA_VERSION, to: LATEST_SCHEMA_VERSION, applied: [] })
+    expect(migrate(db)).toEqual({ from: LATEST_SCHEMA_VERSION, to: LATEST_SCHEMA_VERSION, applied: [] })
+    expect(getUserVersion(db)).toBe(LATEST_SCHEMA_VERSION)
   })
 
   it('migrates step by step to a target', () => {
@@ -37,7 +37,7 @@ describe('migrate', () => {
 
   it('throws DbFromFutureError (db-from-future) for a newer database', () => {
     db = createTestDb()
-    db.pragma('user_version = 30')
+    db.pragma('user_version = 990')
     let caught: unknown
     try {
       migrate(db)
@@ -46,8 +46,8 @@ describe('migrate', () => {
     }
     expect(caught).toBeInstanceOf(DbFromFutureError)
     expect(toApiError(caught).code).toBe('db-from-future')
-    expect((caught as DbFromFutureError).dbVersion).toBe(30)
-    expect(getUserVersion(db)).toBe(30)
+    expect((caught as DbFromFutureError).dbVersion).toBe(990)
+    expect(getUserVersion(db)).toBe(990)
   })
 
   it('rejects non-monotonic or malformed version lists', () => {

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { HadirError, toApiError } from '../../../src/shared/api/result'
 import { getUserVersion } from './migrate'
+import { LATEST_SCHEMA_VERSION } from './migrations/index'
 import { dataDir, defaultDbFile, openDb, withDbErrors, wrapDbError } from './open-db'
 
 let tmp: string
@@ -21,13 +22,13 @@ describe('openDb', () => {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
       expect(db.pragma('busy_timeout', { simple: true })).toBe(5000)
-      expect(getUserVersion(db)).toBe(20)
+      expect(getUserVersion(db)).toBe(LATEST_SCHEMA_VERSION)
     } finally {
       db.close()
     }
     // reopening an existing file is fine and keeps data
     const again = openDb(file)
-    expect(getUserVersion(again)).toBe(20)
+    expect(getUserVersion(again)).toBe(LATEST_SCHEMA_VERSION)
     again.close()
   })
 

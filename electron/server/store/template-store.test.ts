@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Database } from 'better-sqlite3'
 import { createTestDb } from '../testing/create-test-db'
 import { listAudit } from './audit-log'
-import { upsertPerson } from './people-store'
-import { addTemplate, loadTemplates } from './template-store'
+import { getPerson, upsertPerson } from './people-store'
+import { addTemplate, countTemplates, deleteTemplatesOf, loadTemplates } from './template-store'
 
 const M = { modelId: 'arcface', modelVersion: '1' }
 const M2 = { modelId: 'arcface', modelVersion: '2' }
@@ -42,3 +42,30 @@ describe('template-store', () => {
   })
 })
 
+
+describe('deleteTemplatesOf', () => {
+  it('deletes one person’s templates of every model, audits the count, leaves others alone', () => {
+    upsertPerson(db, { id: 'E1', name: 'Ani' }, { now: 1, actor: 't', model: M })
+    upsertPerson(db, { id: 'E2', name: 'Budi' }, { now: 1, actor: 't', model: M })
+    addTemplate(db, { personId: 'E1', model: M, embedding: new Float32Array([1, 0]), source: 'kiosk' }, { now: 2, actor: 't' })
+    addTemplate(db, { personId: 'E1', model: M, embedding: new Float32Array([0, 1]), source: 'kiosk' }, { now: 2, actor: 't' })
+    addTemplate(db, { personId: 'E1', model: M2, embedding: new Float32Array([1, 0, 0]), source: 'cli' }, { now: 2, actor: 't' })
+    addTemplate(db, { personId: 'E2', model: M, embedding: new Float32Array([0.6, 0.8]), source: 'kiosk' }, { now: 2, actor: 't' })
+
+    expect(deleteTemplatesOf(db, 'E1', { now: 9, actor: 'admin' })).toBe(3)
+    expect(countTemplates(db, 'E1')).toBe(0)
+    expect(countTemplates(db, 'E2')).toBe(1)
+    expect(loadTemplates(db, { ...M, dim: 2 }).map((t) => t.personId)).toEqual(['E2'])
+    expect(listAudit(db, 1)[0]).toMatchObject({ action: 'templates.clear', actor: 'admin', subject: 'E1', at: 9, details: { count: 3 } })
+    expect(getPerson(db, 'E1', M)).toMatchObject({ templates: 0, needsReenrollment: false, updatedAt: 9, active: true })
+
+    // again: nothing left, still audited with 0
+    expect(deleteTemplatesOf(db, 'E1', { now: 10, actor: 'admin' })).toBe(0)
+    expect(listAudit(db, 1)[0]?.details).toEqual({ count: 0 })
+  })
+
+  it('unknown person → not-found, nothing audited', () => {
+    expect(() => deleteTemplatesOf(db, 'ghost', { now: 1, actor: 'admin' })).toThrow(expect.objectContaining({ code: 'not-found', details: { personId: 'ghost' } }))
+    expect(listAudit(db)).toEqual([])
+  })
+})

@@ -64,3 +64,20 @@ export function countTemplates(db: Database, personId: string, model?: ModelTag)
     : db.prepare('SELECT count(*) AS n FROM face_templates WHERE person_id = ?').get(personId)
   return (row as { n: number }).n
 }
+
+/**
+ * Deletes every template of one person, of every model (before enrolling them again); audited
+ * ('templates.clear', `{ count }`). Returns how many were deleted. Unknown person → HadirError('not-found').
+ */
+export function deleteTemplatesOf(db: Database, personId: string, ctx: { now: number; actor: string }): number {
+  return withDbErrors(() =>
+    db.transaction(() => {
+      const person = db.prepare('SELECT 1 FROM people WHERE id = ?').get(personId)
+      if (!person) throw new HadirError('not-found', `No person with id ${personId}`, { personId })
+      const count = db.prepare('DELETE FROM face_templates WHERE person_id = ?').run(personId).changes
+      appendAudit(db, { at: ctx.now, actor: ctx.actor, action: 'templates.clear', subject: personId, details: { count } })
+      db.prepare('UPDATE people SET updated_at = ? WHERE id = ?').run(ctx.now, personId)
+      return count
+    })(),
+  )
+}

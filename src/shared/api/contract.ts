@@ -1,4 +1,15 @@
-import type { AttendanceEvent, Identification, KioskOutcome, LivenessEvidence, LivenessStrictness, Person } from '../domain/types'
+import type {
+  AttendanceRow,
+  AttendanceRules,
+  AuditEntry,
+  DaySummary,
+  Direction,
+  Identification,
+  KioskOutcome,
+  LivenessEvidence,
+  LivenessStrictness,
+  Person,
+} from '../domain/types'
 import type { SecurityLevel } from '../face/decide'
 import type { ApiResult } from './result'
 
@@ -26,7 +37,10 @@ export type EmbeddingInput = {
   embedding: number[]
 }
 
-/** Settings the kiosk's decisions use. */
+/** UI language: `auto` follows the OS / browser. */
+export type LanguageSetting = 'auto' | 'id' | 'en'
+
+/** Settings: what the kiosk's decisions and screen use. The HR key is never returned, only whether it is set. */
 export type KioskSettings = {
   /** recognition security level; thresholds are calibrated per level (see README) */
   securityLevel: SecurityLevel
@@ -34,7 +48,60 @@ export type KioskSettings = {
   thresholds: Record<SecurityLevel, number>
   /** off: no liveness check; normal: passive layers, a challenge when uncertain; strict: always a challenge */
   livenessStrictness: LivenessStrictness
+  /** = rules.cooldownMs */
   cooldownMs: number
+  rules: AttendanceRules
+  language: LanguageSetting
+  /** camera device (null: the first one) and the requested resolution */
+  camera: { deviceId: string | null; width: number; height: number }
+  kioskName: string
+  location: string
+  sound: boolean
+  /** HR server address; `keySet` says a key is stored (the key itself is a secret and never shown again) */
+  hr: { url: string | null; keySet: boolean }
+}
+
+/** What an admin may change; omitted fields stay. `hrKey: null` removes the key. */
+export type SettingsPatch = {
+  securityLevel?: SecurityLevel
+  livenessStrictness?: LivenessStrictness
+  rules?: Partial<AttendanceRules>
+  language?: LanguageSetting
+  camera?: { deviceId?: string | null; width?: number; height?: number }
+  kioskName?: string
+  location?: string
+  sound?: boolean
+  hrUrl?: string | null
+  hrKey?: string | null
+}
+
+/** Admin mode, opened with the PIN. */
+export type AdminStatus = { pinSet: boolean; lockedUntil: number | null }
+export type AdminSession = { token: string; expiresAt: number }
+/**
+ * Every admin method carries the session token of `admin/login`. Over IPC and HTTP a missing or
+ * expired token is refused with 'admin-required'; the CLI on the machine calls the handlers
+ * directly and needs none.
+ */
+export type AdminArgs = { token?: string }
+
+/** A check-in shown on the kiosk screen's "last few" list. */
+export type RecentCheckIn = { personName: string; direction: Direction; at: number }
+
+/** Host-side diagnostics (the renderer adds camera, frame rate and stage timings). No biometric data. */
+export type Diagnostics = {
+  appVersion: string
+  hostKind: 'electron' | 'web'
+  kioskId: string
+  embeddingModel: { modelId: string; modelVersion: string; dim: number }
+  models: Array<{ id: string; file: string; sha256: string; bytes: number }>
+  counts: { people: number; activePeople: number; templates: number; events: number; auditEntries: number }
+  outbox: { pending: number; oldestPendingAt: number | null }
+  lastSync: number | null
+  disk: { path: string; freeBytes: number | null; totalBytes: number | null }
+  db: { sizeBytes: number; schemaVersion: number }
+  now: number
+  timeZone: string
 }
 
 /** The evidence of one tracked face: 1–10 frames' embeddings from the same track. */
@@ -51,18 +118,78 @@ export type TrackInput = {
  */
 export type ApiHandlers = {
   'host/info': (args: Record<string, never>) => HostInfo
-  'people/list': (args: { activeOnly?: boolean }) => Person[]
-  'people/upsert': (args: { id: string; name: string }) => Person
-  'people/delete': (args: { personId: string }) => { deleted: boolean; templates: number }
-  'enrollment/add-template': (args: EmbeddingInput & { personId: string; quality?: number }) => { templateId: number }
+
+  // admin mode: PIN set on first start, then a session token on every admin method
+  'admin/status': (args: Record<string, never>) => AdminStatus
+  /** the first PIN needs no token (first start); changing it needs the session's */
+  'admin/set-pin': (args: { pin: string; token?: string }) => AdminSession
+  'admin/login': (args: { pin: string }) => AdminSession
+  'admin/logout': (args: AdminArgs) => { loggedOut: boolean }
+
+  'people/list': (args: AdminArgs & { q?: string; activeOnly?: boolean; limit?: number }) => Person[]
+  /** `duplicate-id` when the employee id is taken */
+  'people/create': (args: AdminArgs & { id: string; name: string; department?: string | null }) => Person
+  /** rename, change department, deactivate (unrecognisable at once) or reactivate */
+  'people/update': (args: AdminArgs & { id: string; name?: string; department?: string | null; active?: boolean }) => Person
+  /** create or rename (scripts); audited */
+  'people/upsert': (args: AdminArgs & { id: string; name: string; department?: string | null }) => Person
+  /** erases the person and every template; attendance history is kept; audited */
+  'people/delete': (args: AdminArgs & { personId: string }) => { deleted: boolean; templates: number }
+  /** re-enrollment: erases the person's templates, keeps the person */
+  'people/clear-templates': (args: AdminArgs & { personId: string }) => { templates: number }
+  /** `duplicate-face` when the face is someone else's; `not-found` when the person is gone */
+  'enrollment/add-template': (args: AdminArgs & EmbeddingInput & { personId: string; quality?: number }) => { templateId: number; templates: number }
   /** 1:N identification of one embedding at the current (or the given) security level; `empty-gallery` when nobody is enrolled */
-  'recognition/identify': (args: EmbeddingInput & { level?: SecurityLevel }) => Identification
-  /** decide over a tracked face's frames, then record check-in/out unless within the cooldown */
+  'recognition/identify': (args: AdminArgs & EmbeddingInput & { level?: SecurityLevel }) => Identification
+
+  /**
+   * decide over a tracked face's frames, then record check-in/out unless within the cooldown.
+   * In `ask` mode the answer is `needs-direction` with a ticket for `kiosk/confirm`.
+   */
   'kiosk/recognize': (args: TrackInput & { seenAt?: number; liveness?: LivenessEvidence }) => KioskOutcome
+  /** ask mode: the direction the person tapped for a recognised face (ticket valid 20 s) */
+  'kiosk/confirm': (args: { ticket: string; direction: Direction }) => KioskOutcome
+  /** today's last check-ins for the kiosk screen (names and times only) */
+  'attendance/recent': (args: { limit?: number }) => RecentCheckIn[]
+
   'settings/get': (args: Record<string, never>) => KioskSettings
-  'settings/update': (args: { securityLevel?: SecurityLevel; livenessStrictness?: LivenessStrictness }) => KioskSettings
-  'attendance/list': (args: { from?: number; to?: number; personId?: string; limit?: number }) => AttendanceEvent[]
+  'settings/update': (args: AdminArgs & SettingsPatch) => KioskSettings
+
+  'attendance/list': (args: AdminArgs & { from?: number; to?: number; personId?: string; direction?: Direction; includeSuperseded?: boolean; limit?: number }) => AttendanceRow[]
+  /** a correction is a new event; the original is kept and marked superseded; the reason is mandatory */
+  'attendance/correct': (args: AdminArgs & { eventId: string; at?: number; direction?: Direction; reason: string }) => AttendanceRow
+  /** a forgotten scan */
+  'attendance/add': (args: AdminArgs & { personId: string; at: number; direction: Direction; reason: string }) => AttendanceRow
+  'attendance/void': (args: AdminArgs & { eventId: string; reason: string }) => AttendanceRow
+  'attendance/summary': (args: AdminArgs & { from: number; to: number; personId?: string }) => DaySummary[]
+  /** CSV for Excel (UTF-8 with BOM, local time with offset); `empty-export` when nothing matches */
+  'attendance/export': (args: AdminArgs & { from: number; to: number; personId?: string; kind: 'events' | 'summary' }) => { filename: string; csv: string; rows: number }
+
+  'audit/list': (args: AdminArgs & { limit?: number; subject?: string }) => AuditEntry[]
+  'diagnostics/get': (args: AdminArgs) => Diagnostics
 }
+
+/** Methods that need an admin session over IPC and HTTP (the CLI on the machine calls handlers directly). */
+export const ADMIN_METHODS: ReadonlySet<ApiMethod> = new Set<ApiMethod>([
+  'admin/logout',
+  'people/list',
+  'people/create',
+  'people/update',
+  'people/upsert',
+  'people/delete',
+  'people/clear-templates',
+  'enrollment/add-template',
+  'recognition/identify',
+  'settings/update',
+  'attendance/list',
+  'attendance/correct',
+  'attendance/add',
+  'attendance/void',
+  'attendance/summary',
+  'attendance/export',
+  'audit/list',
+  'diagnostics/get',
+])
 
 export type ApiMethod = keyof ApiHandlers
 export type ApiArgs<M extends ApiMethod> = Parameters<ApiHandlers[M]>[0]
@@ -71,15 +198,31 @@ export type ApiData<M extends ApiMethod> = ReturnType<ApiHandlers[M]>
 /** All method names, for validation at the dispatcher and the conformance test. */
 export const API_METHODS: readonly ApiMethod[] = [
   'host/info',
+  'admin/status',
+  'admin/set-pin',
+  'admin/login',
+  'admin/logout',
   'people/list',
+  'people/create',
+  'people/update',
   'people/upsert',
   'people/delete',
+  'people/clear-templates',
   'enrollment/add-template',
   'recognition/identify',
   'kiosk/recognize',
-  'attendance/list',
+  'kiosk/confirm',
+  'attendance/recent',
   'settings/get',
   'settings/update',
+  'attendance/list',
+  'attendance/correct',
+  'attendance/add',
+  'attendance/void',
+  'attendance/summary',
+  'attendance/export',
+  'audit/list',
+  'diagnostics/get',
 ] as const
 
 /**

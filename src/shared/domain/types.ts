@@ -102,6 +102,55 @@ export type KioskOutcome =
   | { kind: 'recorded'; identification: Identification; event: AttendanceEvent }
   | { kind: 'already-recorded'; identification: Identification; event: AttendanceEvent }
   | { kind: 'unknown'; identification: Identification }
+  /** ask mode: recognised; the person taps in or out (kiosk/confirm with the ticket) */
+  | { kind: 'needs-direction'; identification: Identification; ticket: string; expiresAt: number }
 
 /** Identifies one embedding model; templates of two models never mix. */
 export type ModelTag = { modelId: string; modelVersion: string }
+
+/** An attendance row as the admin sees it: the event plus its correction trail. */
+export type AttendanceRow = AttendanceEvent & {
+  kioskId: string
+  /** id of the event that replaced this one (a correction); the original is kept */
+  supersededBy: string | null
+  voided: boolean
+  /** the admin's reason, on manual events */
+  reason: string | null
+  /** on a correction: the id of the event it corrects */
+  corrects: string | null
+}
+
+/** One person's work day (the day boundary and time zone of the attendance rules apply). */
+export type DaySummary = {
+  personId: string
+  personName: string
+  /** YYYY-MM-DD work day */
+  day: string
+  firstIn: number | null
+  lastOut: number | null
+  /** sum of in→out pairs, ms */
+  workedMs: number
+  events: number
+  /** an in without its out, or an out without its in */
+  incomplete: boolean
+}
+
+/** How a scan becomes in or out. */
+export type CheckInMode = 'toggle' | 'window' | 'ask'
+
+/** Attendance rules (settings). */
+export type AttendanceRules = {
+  /** toggle: first scan of the work day is in, then alternate; window: in before `checkInUntil`, out after; ask: the person taps in or out */
+  mode: CheckInMode
+  /** a second scan within this time shows "already recorded" and writes nothing, ms */
+  cooldownMs: number
+  /** 'HH:MM' local time at which a work day starts (e.g. '04:00' for night shifts) */
+  dayBoundary: string
+  /** IANA time zone of the office */
+  timeZone: string
+  /** window mode: 'HH:MM' local time from which a scan is a check-out */
+  checkInUntil: string
+}
+
+/** One audit log row (never an image or a template). */
+export type AuditEntry = { id: number; at: number; actor: string; action: string; subject: string | null; details: Record<string, unknown> | null }

@@ -1,6 +1,8 @@
 import type { Database } from 'better-sqlite3'
 import { up as up0010 } from './0010-initial-schema'
 import { up as up0020 } from './0020-attendance-outbox'
+import { up as up0030 } from './0030-corrections'
+import { up as up0040 } from './0040-people-department'
 
 /** One schema step. Append-only: never edit a shipped migration, add a new one. */
 export type Migration = { version: number; name: string; up: (db: Database) => void }
@@ -8,6 +10,8 @@ export type Migration = { version: number; name: string; up: (db: Database) => v
 export const MIGRATIONS: readonly Migration[] = [
   { version: 10, name: '0010-initial-schema', up: up0010 },
   { version: 20, name: '0020-attendance-outbox', up: up0020 },
+  { version: 30, name: '0030-corrections', up: up0030 },
+  { version: 40, name: '0040-people-department', up: up0040 },
 ]
 
-export const LATEST_SCHEMA_VERSION = 20
+export const LATEST_SCHEMA_VERSION = 40

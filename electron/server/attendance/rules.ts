@@ -1,0 +1,273 @@
+/**
+ * Attendance rules: how a scan becomes 'in' or 'out', which work day it belongs to, and how times are
+ * written for payroll. Pure functions, no database.
+ *
+ * Every local date and time is computed in `rules.timeZone` with Intl (formatToParts), never with the
+ * process time zone, so a kiosk whose OS zone is wrong or UTC still reports the office's local times and
+ * DST days come out right.
+ */
+import { HadirError } from '../../../src/shared/api/result'
+import type { AttendanceEvent, Direction } from '../../../src/shared/domain/types'
+
+/**
+ * - `toggle`: the first scan of a work day is 'in', then scans alternate.
+ * - `window`: a scan before `window.checkInUntil` (local time, within the work day) is 'in', from it 'out'.
+ * - `ask`: the person chooses on the kiosk; the scan must carry the answer.
+ */
+export type AttendanceMode = 'toggle' | 'window' | 'ask'
+
+export type AttendanceRules = {
+  mode: AttendanceMode
+  /** a second scan of the same person within this many ms of the last one is not a new event; 0..24 h */
+  cooldownMs: number
+  /** 'HH:MM' local time at which a work day starts; with '04:00' a scan at 02:30 belongs to the previous work day */
+  dayBoundary: string
+  /** IANA zone, e.g. 'Asia/Jakarta' */
+  timeZone: string
+  window: {
+    /** 'HH:MM': in `window` mode a scan before it is 'in', from it 'out' */
+    checkInUntil: string
+  }
+}
+
+/** Input of `validateRules`: any subset, e.g. what was stored in settings. Checked at run time. */
+export type AttendanceRulesInput = {
+  mode?: AttendanceMode
+  cooldownMs?: number
+  dayBoundary?: string
+  timeZone?: string
+  window?: { checkInUntil?: string }
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+/** The zone of the machine, 'UTC' when the runtime cannot tell. */
+export function systemTimeZone(): string {
+  const tz = Intl.DateTimeFormat().resolvedOptions().timeZone
+  return typeof tz === 'string' && tz !== '' ? tz : 'UTC'
+}
+
+export const DEFAULT_RULES: Readonly<AttendanceRules> = Object.freeze({
+  mode: 'toggle',
+  cooldownMs: 60_000,
+  dayBoundary: '00:00',
+  timeZone: systemTimeZone(),
+  window: Object.freeze({ checkInUntil: '12:00' }),
+})
+
+const MODES: readonly AttendanceMode[] = ['toggle', 'window', 'ask']
+const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/
+const RULE_KEYS = new Set(['mode', 'cooldownMs', 'dayBoundary', 'timeZone', 'window'])
+const WINDOW_KEYS = new Set(['checkInUntil'])
+
+function invalid(field: string, message: string): HadirError {
+  return new HadirError('invalid-args', message, { field })
+}
+
+/** Minutes after local midnight of an 'HH:MM' string; throws invalid-args naming `field`. */
+function parseHhmm(value: unknown, field: string): number {
+  const m = typeof value === 'string' ? HHMM.exec(value) : null
+  if (!m) throw invalid(field, `${field} must be a time of day as HH:MM (00:00 to 23:59), got ${JSON.stringify(value) ?? String(value)}`)
+  return Number(m[1]) * 60 + Number(m[2])
+}
+
+/** The canonical IANA name, or null when the runtime does not know the zone. */
+function canonicalZone(timeZone: string): string | null {
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone }).resolvedOptions().timeZone
+  } catch {
+    return null
+  }
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/**
+ * Fills `partial` from DEFAULT_RULES and checks every field. Throws HadirError('invalid-args', message, { field })
+ * for an unknown key (a typo must not silently fall back to a default), a bad mode, a cooldown outside 0..24 h,
+ * a bad HH:MM, an unknown IANA zone, or (in window mode) a check-in limit equal to the day boundary.
+ */
+export function validateRules(partial: AttendanceRulesInput | null | undefined = {}): AttendanceRules {
+  const input: unknown = partial ?? {}
+  if (!isRecord(input)) throw invalid('rules', 'attendance rules must be an object')
+  for (const key of Object.keys(input)) {
+    if (!RULE_KEYS.has(key)) throw invalid(key, `unknown attendance rule "${key}" (known: ${[...RULE_KEYS].join(', ')})`)
+  }
+  const windowIn = input.window ?? {}
+  if (!isRecord(windowIn)) throw invalid('window', 'window must be an object like { "checkInUntil": "12:00" }')
+  for (const key of Object.keys(windowIn)) {
+    if (!WINDOW_KEYS.has(key)) throw invalid(`window.${key}`, `unknown window rule "${key}" (known: checkInUntil)`)
+  }
+
+  const mode = input.mode ?? DEFAULT_RULES.mode
+  if (typeof mode !== 'string' || !(MODES as readonly string[]).includes(mode)) {
+    throw invalid('mode', `mode must be one of ${MODES.join(', ')}, got ${JSON.stringify(mode) ?? String(mode)}`)
+  }
+
+  const cooldownMs = input.cooldownMs ?? DEFAULT_RULES.cooldownMs
+  if (typeof cooldownMs !== 'number' || !Number.isInteger(cooldownMs) || cooldownMs < 0 || cooldownMs > DAY_MS) {
+    throw invalid('cooldownMs', `cooldownMs must be a whole number of milliseconds from 0 to ${DAY_MS} (24 hours), got ${String(cooldownMs)}`)
+  }
+
+  const dayBoundary = input.dayBoundary ?? DEFAULT_RULES.dayBoundary
+  const boundaryMin = parseHhmm(dayBoundary, 'dayBoundary')
+
+  const checkInUntil = windowIn.checkInUntil ?? DEFAULT_RULES.window.checkInUntil
+  const checkInMin = parseHhmm(checkInUntil, 'window.checkInUntil')
+
+  const tzIn = input.timeZone ?? DEFAULT_RULES.timeZone
+  if (typeof tzIn !== 'string' || tzIn.trim() === '') throw invalid('timeZone', 'timeZone must be an IANA time zone name such as "Asia/Jakarta"')
+  const timeZone = canonicalZone(tzIn)
+  if (timeZone === null) throw invalid('timeZone', `unknown time zone "${tzIn}": use an IANA name such as "Asia/Jakarta" or "Europe/Berlin"`)
+
+  if (mode === 'window' && checkInMin === boundaryMin) {
+    throw invalid(
+      'window.checkInUntil',
+      `window.checkInUntil (${String(checkInUntil)}) equals the day boundary: every scan would be 'out'. Choose a time after the work day starts.`,
+    )
+  }
+
+  return { mode: mode as AttendanceMode, cooldownMs, dayBoundary: dayBoundary as string, timeZone, window: { checkInUntil: checkInUntil as string } }
+}
+
+/** Local wall-clock fields of an instant in a zone. */
+export type WallClock = { year: number; month: number; day: number; hour: number; minute: number; second: number }
+
+const formatters = new Map<string, Intl.DateTimeFormat>()
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone)
+  if (!f) {
+    try {
+      f = new Intl.DateTimeFormat('en-US-u-ca-gregory-nu-latn', {
+        timeZone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        hourCycle: 'h23',
+        era: 'short',
+      })
+    } catch {
+      throw invalid('timeZone', `unknown time zone "${timeZone}"`)
+    }
+    formatters.set(timeZone, f)
+  }
+  return f
+}
+
+function checkInstant(ms: number, field = 'at'): void {
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) throw invalid(field, `${field} must be a time in epoch milliseconds, got ${String(ms)}`)
+}
+
+/** The local date and time of `ms` in `timeZone` (seconds precision). */
+export function wallClock(ms: number, timeZone: string): WallClock {
+  checkInstant(ms)
+  const parts = formatterFor(timeZone).formatToParts(new Date(ms))
+  const get = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? ''
+  const yearOfEra = Number(get('year'))
+  const year = get('era') === 'BC' ? 1 - yearOfEra : yearOfEra
+  return { year, month: Number(get('month')), day: Number(get('day')), hour: Number(get('hour')), minute: Number(get('minute')), second: Number(get('second')) }
+}
+
+/** The wall clock read as if it were UTC: local time as a comparable number of ms. */
+const wallAsUtc = (w: WallClock): number => {
+  const d = new Date(0)
+  d.setUTCFullYear(w.year, w.month - 1, w.day)
+  d.setUTCHours(w.hour, w.minute, w.second, 0)
+  return d.getTime()
+}
+
+const pad = (n: number, width = 2): string => String(Math.abs(n)).padStart(width, '0')
+
+function ymd(year: number, month: number, day: number): string {
+  const y = year < 0 ? `-${pad(year, 6)}` : year > 9999 ? `+${pad(year, 6)}` : pad(year, 4)
+  return `${y}-${pad(month)}-${pad(day)}`
+}
+
+/** Offset of the zone from UTC at instant `ms`, in minutes (e.g. +420 for Asia/Jakarta). */
+export function utcOffsetMinutes(ms: number, timeZone: string): number {
+  const wholeSecond = Math.floor(ms / 1000) * 1000
+  return Math.round((wallAsUtc(wallClock(ms, timeZone)) - wholeSecond) / 60_000)
+}
+
+/** '2026-11-22T08:01:05+07:00': local time of `ms` in `timeZone` with that instant's offset ('+00:00' for UTC). */
+export function localIso(ms: number, timeZone: string): string {
+  const w = wallClock(ms, timeZone)
+  const off = utcOffsetMinutes(ms, timeZone)
+  const sign = off < 0 ? '-' : '+'
+  return `${ymd(w.year, w.month, w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}${sign}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`
+}
+
+/** Seconds since the start of the work day that contains `ms` (local wall clock, so DST does not shift it). */
+function secondsIntoWorkDay(ms: number, rules: Pick<AttendanceRules, 'dayBoundary' | 'timeZone'>): number {
+  const w = wallClock(ms, rules.timeZone)
+  const boundary = parseHhmm(rules.dayBoundary, 'dayBoundary') * 60
+  const sec = w.hour * 3600 + w.minute * 60 + w.second
+  return (sec - boundary + 86_400) % 86_400
+}
+
+/**
+ * The work day ('YYYY-MM-DD') of instant `ms`: the local date in `rules.timeZone` after subtracting the day
+ * boundary from the local wall-clock time. With boundary '04:00' a scan at 02:30 local belongs to the
+ * previous date's work day. The subtraction is done on the wall clock, so a 23- or 25-hour DST day is still
+ * exactly one work day.
+ */
+export function workDay(ms: number, rules: Pick<AttendanceRules, 'dayBoundary' | 'timeZone'>): string {
+  const w = wallClock(ms, rules.timeZone)
+  const boundaryMs = parseHhmm(rules.dayBoundary, 'dayBoundary') * 60_000
+  const d = new Date(wallAsUtc(w) - boundaryMs)
+  return ymd(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate())
+}
+
+export type DirectionInput = {
+  /** the person's latest effective event at or before `at`, or null */
+  prev: Pick<AttendanceEvent, 'at' | 'direction'> | null
+  at: number
+  rules: AttendanceRules
+  /** the person's choice on the kiosk; required in 'ask' mode, ignored otherwise */
+  asked?: Direction | null
+}
+
+/**
+ * 'in' or 'out' for a scan at `at`.
+ * toggle: the first event of the work day is 'in', then alternate. window: before `window.checkInUntil` in the
+ * work day is 'in', from it 'out'. ask: `asked`, which is then required (invalid-args without it).
+ */
+export function decideDirection({ prev, at, rules, asked }: DirectionInput): Direction {
+  checkInstant(at)
+  switch (rules.mode) {
+    case 'ask':
+      if (asked !== 'in' && asked !== 'out') throw invalid('direction', "this kiosk asks for the direction: choose 'in' or 'out'")
+      return asked
+    case 'window': {
+      const boundary = parseHhmm(rules.dayBoundary, 'dayBoundary')
+      const until = parseHhmm(rules.window.checkInUntil, 'window.checkInUntil')
+      const untilIntoDay = ((until - boundary + 1440) % 1440) * 60
+      return secondsIntoWorkDay(at, rules) < untilIntoDay ? 'in' : 'out'
+    }
+    case 'toggle': {
+      if (!prev) return 'in'
+      checkInstant(prev.at, 'prev.at')
+      if (prev.at > at) throw invalid('at', 'the previous event is after this scan: pass the latest event at or before it')
+      if (workDay(prev.at, rules) !== workDay(at, rules)) return 'in'
+      return prev.direction === 'in' ? 'out' : 'in'
+    }
+    default: {
+      const never: never = rules.mode
+      throw invalid('mode', `unknown mode ${String(never)}`)
+    }
+  }
+}
+
+/**
+ * True when a scan at `at` is within the cooldown of the previous event at `prevAt` (either side: a late
+ * report of an earlier scan counts too) and so is not a new event. Exactly `cooldownMs` apart is a new event;
+ * a cooldown of 0 never suppresses.
+ */
+export function withinCooldown(prevAt: number | null | undefined, at: number, cooldownMs: number): boolean {
+  if (prevAt === null || prevAt === undefined) return false
+  return Math.abs(at - prevAt) < cooldownMs
+}

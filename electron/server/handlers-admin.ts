@@ -1,0 +1,199 @@
+import { statfsSync, statSync } from 'node:fs'
+import { dirname } from 'node:path'
+import type { Database } from 'better-sqlite3'
+import type { Diagnostics } from '../../src/shared/api/contract'
+import { HadirError } from '../../src/shared/api/result'
+import type { AttendanceRow, ModelTag } from '../../src/shared/domain/types'
+import type { AdminAuth } from './admin/admin-auth'
+import { attendanceCsv, summaryCsv } from './attendance/export-csv'
+import { localIso } from './attendance/rules'
+import { summarizeDays } from './attendance/summary'
+import type { HandlerContext, ServerHandlers } from './handlers'
+import type { FaceIndex } from './recognition/face-index'
+import type { SettingsService } from './settings'
+import { addManualAttendance, correctAttendance, getAttendanceRow, listAttendanceRows, voidAttendance } from './store/attendance-store'
+import { listAudit } from './store/audit-log'
+import { createPerson, deletePerson, getPerson, searchPeople, updatePerson, upsertPerson } from './store/people-store'
+import { deleteTemplatesOf, loadTemplates } from './store/template-store'
+import { getUserVersion } from './db/migrate'
+
+/** Admin-only methods (people, attendance, audit, diagnostics) and the admin session itself. */
+export type AdminHandlerDeps = {
+  db: Database
+  index: FaceIndex
+  auth: AdminAuth
+  settings: SettingsService
+  now: () => number
+  kioskId: string
+  hostKind: 'electron' | 'web'
+  version: string
+  /** the database file (diagnostics: size, free disk of its folder); ':memory:' in some tests */
+  dbFile: string
+  /** the verified model files, for diagnostics */
+  models: () => Diagnostics['models']
+}
+
+type AdminMethods =
+  | 'admin/status'
+  | 'admin/set-pin'
+  | 'admin/login'
+  | 'admin/logout'
+  | 'people/list'
+  | 'people/create'
+  | 'people/update'
+  | 'people/upsert'
+  | 'people/delete'
+  | 'people/clear-templates'
+  | 'attendance/list'
+  | 'attendance/correct'
+  | 'attendance/add'
+  | 'attendance/void'
+  | 'attendance/summary'
+  | 'attendance/export'
+  | 'audit/list'
+  | 'diagnostics/get'
+
+const actorOf = (ctx: HandlerContext): string => ctx.actor ?? (ctx.transport === 'direct' ? 'cli' : `admin@${ctx.transport}`)
+
+/** The rules in the shape of attendance/rules.ts. */
+export const ruleSet = (r: ReturnType<SettingsService['rules']>) => ({ ...r, window: { checkInUntil: r.checkInUntil } })
+
+const rowOf = (db: Database, id: string): AttendanceRow => {
+  const row = getAttendanceRow(db, id)
+  if (!row) throw new HadirError('not-found', `no attendance entry ${id}`)
+  const { createdAt: _created, ...rest } = row
+  return rest
+}
+
+export function createAdminHandlers(deps: AdminHandlerDeps): Pick<ServerHandlers, AdminMethods> {
+  const { db, index, auth, settings } = deps
+  const model: ModelTag = { modelId: index.modelId, modelVersion: index.modelVersion }
+  const peopleCtx = (ctx: HandlerContext) => ({ now: deps.now(), actor: actorOf(ctx), model })
+  const correctionCtx = (ctx: HandlerContext) => ({ now: deps.now(), actor: actorOf(ctx), kioskId: deps.kioskId })
+
+  /** Puts the person's templates back in the index (reactivated) or takes them out (inactive or gone). */
+  const syncIndex = (personId: string) => {
+    index.removePerson(personId)
+    const p = getPerson(db, personId, model)
+    if (!p?.active) return
+    for (const t of loadTemplates(db, { ...model, dim: index.dim })) if (t.personId === personId) index.add(personId, t.embedding)
+  }
+
+  const effectiveRange = (args: { from: number; to: number; personId?: string }) =>
+    listAttendanceRows(db, { from: args.from, to: args.to, ...(args.personId ? { personId: args.personId } : {}), limit: null })
+
+  return {
+    'admin/status': () => auth.status(),
+    'admin/set-pin': (args, ctx) => {
+      auth.setPin(args.pin, { ...(args.token ? { token: args.token } : {}), actor: actorOf(ctx) })
+      return auth.login(args.pin, actorOf(ctx))
+    },
+    'admin/login': (args, ctx) => auth.login(args.pin, actorOf(ctx)),
+    'admin/logout': (args) => {
+      const live = auth.check(args.token)
+      auth.logout(args.token)
+      return { loggedOut: live }
+    },
+
+    'people/list': (args) => searchPeople(db, model, { ...(args.q ? { q: args.q } : {}), activeOnly: args.activeOnly === true, limit: args.limit ?? 1000 }),
+    'people/create': (args, ctx) => createPerson(db, { id: args.id, name: args.name, department: args.department ?? null }, peopleCtx(ctx)),
+    'people/update': (args, ctx) => {
+      const { token: _t, ...change } = args
+      const p = updatePerson(db, change, peopleCtx(ctx))
+      if (args.active !== undefined) syncIndex(args.id)
+      return p
+    },
+    'people/upsert': (args, ctx) => upsertPerson(db, { id: args.id, name: args.name, ...(args.department !== undefined ? { department: args.department } : {}) }, peopleCtx(ctx)),
+    'people/delete': (args, ctx) => {
+      const res = deletePerson(db, args.personId, { now: deps.now(), actor: actorOf(ctx) })
+      index.removePerson(args.personId)
+      return res
+    },
+    'people/clear-templates': (args, ctx) => {
+      const templates = deleteTemplatesOf(db, args.personId, { now: deps.now(), actor: actorOf(ctx) })
+      index.removePerson(args.personId)
+      return { templates }
+    },
+
+    'attendance/list': (args) => {
+      const { token: _t, ...q } = args
+      return listAttendanceRows(db, q).map(({ createdAt: _c, ...r }) => r)
+    },
+    'attendance/correct': (args, ctx) => {
+      const e = correctAttendance(
+        db,
+        { eventId: args.eventId, reason: args.reason, ...(args.at !== undefined ? { at: args.at } : {}), ...(args.direction ? { direction: args.direction } : {}) },
+        correctionCtx(ctx),
+      )
+      return rowOf(db, e.id)
+    },
+    'attendance/add': (args, ctx) => {
+      const person = getPerson(db, args.personId, model)
+      if (!person) throw new HadirError('not-found', `no person with id ${args.personId}`, { personId: args.personId })
+      const e = addManualAttendance(db, { personId: person.id, personName: person.name, at: args.at, direction: args.direction, reason: args.reason }, correctionCtx(ctx))
+      return rowOf(db, e.id)
+    },
+    'attendance/void': (args, ctx) => {
+      const r = voidAttendance(db, { eventId: args.eventId, reason: args.reason }, correctionCtx(ctx))
+      const { createdAt: _c, ...rest } = r
+      return rest
+    },
+    'attendance/summary': (args) => summarizeDays(effectiveRange(args), ruleSet(settings.rules())),
+    'attendance/export': (args) => {
+      const rules = ruleSet(settings.rules())
+      const events = effectiveRange(args)
+        .slice()
+        .sort((a, b) => a.at - b.at)
+      const label = { from: localIso(args.from, rules.timeZone), to: localIso(args.to, rules.timeZone) }
+      const csv = args.kind === 'events' ? attendanceCsv(events, rules, label) : summaryCsv(summarizeDays(events, rules), rules, label)
+      const day = (ms: number) => localIso(ms, rules.timeZone).slice(0, 10)
+      const filename = `hadir-${args.kind === 'events' ? 'attendance' : 'summary'}-${day(args.from)}_${day(args.to - 1)}.csv`
+      // data rows: lines minus the header (CRLF-terminated lines)
+      const rows = csv.split('\r\n').filter((l) => l.length > 0).length - 1
+      return { filename, csv, rows }
+    },
+
+    'audit/list': (args) => {
+      const rows = listAudit(db, args.subject ? 10_000 : (args.limit ?? 200))
+      const picked = args.subject ? rows.filter((r) => r.subject === args.subject).slice(0, args.limit ?? 200) : rows
+      return picked
+    },
+
+    'diagnostics/get': () => {
+      const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n
+      const pending = db.prepare('SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE sent_at IS NULL').get() as { n: number; oldest: number | null }
+      let disk: Diagnostics['disk'] = { path: deps.dbFile, freeBytes: null, totalBytes: null }
+      let sizeBytes = 0
+      if (deps.dbFile !== ':memory:') {
+        try {
+          sizeBytes = statSync(deps.dbFile).size
+          const fs = statfsSync(dirname(deps.dbFile))
+          disk = { path: dirname(deps.dbFile), freeBytes: fs.bavail * fs.bsize, totalBytes: fs.blocks * fs.bsize }
+        } catch {
+          // diagnostics must not fail because a figure is missing
+        }
+      }
+      const rules = settings.rules()
+      return {
+        appVersion: deps.version,
+        hostKind: deps.hostKind,
+        kioskId: deps.kioskId,
+        embeddingModel: { ...model, dim: index.dim },
+        models: deps.models(),
+        counts: {
+          people: count('SELECT count(*) AS n FROM people'),
+          activePeople: count('SELECT count(*) AS n FROM people WHERE active = 1'),
+          templates: count('SELECT count(*) AS n FROM face_templates'),
+          events: count('SELECT count(*) AS n FROM attendance_events'),
+          auditEntries: count('SELECT count(*) AS n FROM audit_log'),
+        },
+        outbox: { pending: pending.n, oldestPendingAt: pending.oldest },
+        lastSync: null,
+        disk,
+        db: { sizeBytes, schemaVersion: getUserVersion(db) },
+        now: deps.now(),
+        timeZone: rules.timeZone,
+      }
+    },
+  }
+}
