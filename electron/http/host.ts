@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { toApiError } from '../../src/shared/api/result'
 import { defaultDbFile } from '../server/db/open-db'
+import { modelInventory } from '../server/models/manifest'
 import { createApp, type App, type EmbeddingModelInfo } from '../server/create-app'
 import type { RecognitionConfig } from '../../src/shared/face/decide'
 import { createApiRequestHandler, setSecurityHeaders } from './http-transport'
@@ -180,6 +181,7 @@ export async function startHost(opts: HostOptions): Promise<StartedHost> {
     ...(opts.version ? { version: opts.version } : {}),
     ...(opts.locale ? { locale: opts.locale } : {}),
     ...(opts.kioskId ? { kioskId: opts.kioskId } : {}),
+    models: () => modelInventory(opts.modelsDir),
   })
   const api = createApiRequestHandler(app.dispatch)
   const statics = createStaticHandler(opts)

@@ -10,7 +10,7 @@ import { app, BrowserWindow, dialog, ipcMain, protocol, session } from 'electron
 import { toApiError } from '../../src/shared/api/result'
 import { createApp, type App } from '../server/create-app'
 import { defaultDbFile } from '../server/db/open-db'
-import { embeddingModelTag, recognitionConfig, verifyModels } from '../server/models/manifest'
+import { embeddingModelTag, recognitionConfig, verifyModels, modelInventory } from '../server/models/manifest'
 import { servedDirs } from '../server/served-dirs'
 import { contentTypeFor, resolveStaticPath } from '../http/host'
 import { registerIpc } from './ipc-transport'
@@ -83,6 +83,7 @@ app.whenReady().then(async () => {
       recognition: recognitionConfig(dirs.modelsDir),
       version: app.getVersion(),
       locale: app.getLocale().toLowerCase().startsWith('id') ? 'id' : 'en',
+      models: () => modelInventory(dirs.modelsDir),
     })
     const dispatchFn = core.dispatch
     registerIpc(ipcMain, (method, args) => dispatchFn(method, args, { transport: 'ipc' }))

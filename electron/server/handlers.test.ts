@@ -292,3 +292,85 @@ describe('handlers: kiosk/recognize', () => {
   })
 })
 
+
+describe('handlers: attendance rules', () => {
+  const scan = (at: number) => {
+    clock.set(Math.max(clock.now(), at))
+    return call('kiosk/recognize', { ...track([1, 0, 0, 0]), seenAt: at })
+  }
+
+  it('toggle: in, then out after the cooldown; the admin-set cooldown applies at once', async () => {
+    expect(await scan(T0)).toMatchObject({ kind: 'recorded', event: { direction: 'in' } })
+    expect(await scan(T0 + 4 * MIN)).toMatchObject({ kind: 'already-recorded' })
+    await call('settings/update', { rules: { cooldownMs: 2 * MIN } })
+    clock.set(T0 + 4 * MIN)
+    expect(await scan(T0 + 4 * MIN)).toMatchObject({ kind: 'recorded', event: { direction: 'out' } })
+  })
+
+  it('window: before check-in-until is in, after it out, whatever came before', async () => {
+    await call('settings/update', { rules: { mode: 'window', checkInUntil: '12:00', timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone } })
+    clock.set(T0 + 10 * 60 * MIN)
+    expect(await scan(T0 + 5 * 60 * MIN)).toMatchObject({ kind: 'recorded', event: { direction: 'out' } }) // 13:00
+    expect(await scan(T0 + 9 * 60 * MIN)).toMatchObject({ kind: 'recorded', event: { direction: 'out' } }) // 17:00
+  })
+
+  it('ask: a recognised face gets a ticket; the tapped direction is recorded once; an old ticket has expired', async () => {
+    await call('settings/update', { rules: { mode: 'ask' } })
+    const asked = await scan(T0)
+    expect(asked).toMatchObject({ kind: 'needs-direction', identification: { personId: 'E1', name: 'Ani' } })
+    if (asked.kind !== 'needs-direction') throw new Error('expected a ticket')
+    expect(await call('attendance/list', {})).toEqual([])
+    expect(await call('kiosk/confirm', { ticket: asked.ticket, direction: 'out' })).toMatchObject({ kind: 'recorded', event: { direction: 'out', at: T0 } })
+    expect(await callRaw('kiosk/confirm', { ticket: asked.ticket, direction: 'out' })).toMatchObject({ ok: false, error: { code: 'not-found' } })
+    // within the cooldown no question is asked
+    expect(await scan(T0 + MIN)).toMatchObject({ kind: 'already-recorded' })
+    clock.set(T0 + 10 * MIN)
+    const later = await scan(T0 + 10 * MIN)
+    if (later.kind !== 'needs-direction') throw new Error('expected a ticket')
+    clock.set(T0 + 10 * MIN + 21_000)
+    expect(await callRaw('kiosk/confirm', { ticket: later.ticket, direction: 'in' })).toMatchObject({ ok: false, error: { code: 'not-found' } })
+    expect(await call('attendance/list', {})).toHaveLength(1)
+  })
+
+  it('refuses rules that make no sense and keeps the old ones', async () => {
+    expect(await callRaw('settings/update', { rules: { mode: 'window', dayBoundary: '12:00', checkInUntil: '12:00' } })).toMatchObject({ ok: false, error: { code: 'invalid-args' } })
+    expect(await callRaw('settings/update', { rules: { timeZone: 'Mars/Olympus' } })).toMatchObject({ ok: false, error: { code: 'invalid-args', details: { field: 'rules.timeZone' } } })
+    expect(await callRaw('settings/update', { rules: { dayBoundary: '25:00' } })).toMatchObject({ ok: false, error: { code: 'invalid-args' } })
+    expect((await call('settings/get', {})).rules).toMatchObject({ mode: 'toggle', dayBoundary: '00:00', cooldownMs: 5 * MIN })
+  })
+
+  it('recent check-ins are today\'s, newest first, names and times only', async () => {
+    await scan(T0)
+    clock.set(T0 + 30 * MIN)
+    await call('kiosk/recognize', { ...track([0, 1, 0, 0]), seenAt: T0 + 30 * MIN })
+    expect(await call('attendance/recent', {})).toEqual([
+      { personName: 'Budi', direction: 'in', at: T0 + 30 * MIN },
+      { personName: 'Ani', direction: 'in', at: T0 },
+    ])
+  })
+})
+
+describe('handlers: admin guard', () => {
+  it('admin methods over http need a live session; kiosk methods do not; the audit names the admin', async () => {
+    const http = (method: string, args: unknown) => dispatch(handlers, method, args, { transport: 'http' })
+    expect(await http('people/list', {})).toMatchObject({ ok: false, error: { code: 'admin-required' } })
+    expect(await http('settings/update', { sound: false })).toMatchObject({ ok: false, error: { code: 'admin-required' } })
+    expect(await http('settings/get', {})).toMatchObject({ ok: true })
+    const s = await http('admin/set-pin', { pin: '482916' })
+    if (!s.ok) throw new Error('set-pin failed')
+    const { token } = s.data as { token: string }
+    expect(await http('settings/update', { token, sound: false, hrKey: 'secret-key-0123456789' })).toMatchObject({ ok: true, data: { sound: false, hr: { keySet: true } } })
+    const audit = listAudit(db, 5)
+    expect(audit.find((a) => a.action === 'settings.sound')).toMatchObject({ actor: 'admin' })
+    expect(JSON.stringify(audit)).not.toContain('secret-key')
+    clock.set(T0 + 3 * MIN) // 2 idle minutes end admin mode
+    expect(await http('people/list', { token })).toMatchObject({ ok: false, error: { code: 'admin-required' } })
+  })
+
+  it('deactivating makes a person unrecognisable at once; reactivating brings their templates back', async () => {
+    await call('people/update', { id: 'E1', active: false })
+    expect(await call('recognition/identify', emb([1, 0, 0, 0]))).toMatchObject({ decision: 'unknown' })
+    await call('people/update', { id: 'E1', active: true })
+    expect(await call('recognition/identify', emb([1, 0, 0, 0]))).toMatchObject({ decision: 'match', personId: 'E1' })
+  })
+})

@@ -3,6 +3,7 @@ import type { KioskSettings, LanguageSetting, SettingsPatch } from '../../src/sh
 import type { AttendanceRules, LivenessStrictness } from '../../src/shared/domain/types'
 import type { RecognitionConfig, SecurityLevel } from '../../src/shared/face/decide'
 import { withDbErrors } from './db/open-db'
+import { DEFAULT_RULES, validateRules } from './attendance/rules'
 import { appendAudit } from './store/audit-log'
 import { getSetting, setSetting } from './store/settings-store'
 
@@ -24,11 +25,10 @@ export const SETTINGS_KEYS = {
 export const DEFAULT_LIVENESS_STRICTNESS: LivenessStrictness = 'normal'
 export const DEFAULT_CAMERA = { deviceId: null, width: 1280, height: 720 }
 
-/** The system's IANA time zone (the default for attendance rules). */
-export const systemTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
-
+/** Rules on a fresh install (attendance/rules.ts DEFAULT_RULES: toggle, the system's time zone) with the host's cooldown. */
 export function defaultRules(cooldownMs: number): AttendanceRules {
-  return { mode: 'toggle', cooldownMs, dayBoundary: '00:00', timeZone: systemTimeZone(), checkInUntil: '12:00' }
+  const { window, ...rest } = DEFAULT_RULES
+  return { ...rest, cooldownMs, checkInUntil: window.checkInUntil }
 }
 
 export type SettingsService = {
@@ -81,7 +81,12 @@ export function createSettings(db: Database, opts: { recognition: RecognitionCon
           }
           change(K.securityLevel, 'settings.security-level', before.securityLevel, patch.securityLevel)
           change(K.livenessStrictness, 'settings.liveness-strictness', before.livenessStrictness, patch.livenessStrictness)
-          if (patch.rules) change(K.rules, 'settings.rules', before.rules, { ...before.rules, ...patch.rules })
+          if (patch.rules) {
+            const { checkInUntil, ...merged } = { ...before.rules, ...patch.rules }
+            // the whole rule set must make sense (e.g. window mode's check-in-until is not the day boundary)
+            const { window, ...checked } = validateRules({ ...merged, window: { checkInUntil } })
+            change(K.rules, 'settings.rules', before.rules, { ...checked, checkInUntil: window.checkInUntil })
+          }
           change(K.language, 'settings.language', before.language, patch.language)
           if (patch.camera) change(K.camera, 'settings.camera', before.camera, { ...before.camera, ...patch.camera })
           change(K.kioskName, 'settings.kiosk-name', before.kioskName, patch.kioskName)

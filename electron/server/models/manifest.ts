@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { HadirError } from '../../../src/shared/api/result'
@@ -98,4 +98,23 @@ export function readVerified(m: ModelEntry, dir = modelsDir()): Buffer {
     throw new HadirError('model-corrupt', `model file corrupt: models/${m.path} (${m.id}) does not match its sha256 in models/manifest.json. Run \`npm run models\` to restore it.`, { file: `models/${m.path}` })
   }
   return bytes
+}
+
+/** The manifest's model files with their size on disk (0 when missing), for diagnostics. */
+export function modelInventory(dir = modelsDir()): Array<{ id: string; file: string; sha256: string; bytes: number }> {
+  let entries: ModelEntry[]
+  try {
+    entries = readManifest(dir)
+  } catch {
+    return []
+  }
+  return entries.map((m) => {
+    let bytes = 0
+    try {
+      bytes = statSync(join(dir, m.path)).size
+    } catch {
+      // a missing file shows as 0 bytes
+    }
+    return { id: m.id, file: `models/${m.path}`, sha256: m.sha256, bytes }
+  })
 }
