@@ -171,15 +171,20 @@ async function enroll(dir: string, db: string, io: CliIo): Promise<number> {
       const summary: PersonSummary = { personId: folder.personId, name: folder.personId, stored: 0, rejected: [] }
       people.push(summary)
       try {
-        await app.call('people/upsert', { id: folder.personId, name: folder.personId })
+        // a new person is named after the folder; an existing one keeps the name an admin gave them
+        await app.call('people/create', { id: folder.personId, name: folder.personId })
       } catch (err) {
-        // a folder name that is not a valid person id: reject its files, go on with the next person
         const e = toApiError(err)
-        if (e.code !== 'invalid-args') throw err
-        for (const file of folder.files) summary.rejected.push({ file: `${folder.personId}/${basename(file)}`, code: e.code, message: `folder name is not a valid person id: ${e.message}` })
-        done += folder.files.length
-        io.progress(`enroll: ${folder.personId}: skipped (${e.message})`)
-        continue
+        if (e.code === 'duplicate-id') {
+          // already known: add the photos to them
+        } else if (e.code !== 'invalid-args') throw err
+        // a folder name that is not a valid person id: reject its files, go on with the next person
+        else {
+          for (const file of folder.files) summary.rejected.push({ file: `${folder.personId}/${basename(file)}`, code: e.code, message: `folder name is not a valid person id: ${e.message}` })
+          done += folder.files.length
+          io.progress(`enroll: ${folder.personId}: skipped (${e.message})`)
+          continue
+        }
       }
       for (const file of folder.files) {
         done++

@@ -39,6 +39,14 @@ const id = {
   'direction.out': 'Pulang',
   'already': 'Sudah tercatat pukul {time}',
   'title': 'Hadir',
+  'ask.title': '{name}, masuk atau pulang?',
+  'ask.in': 'Masuk',
+  'ask.out': 'Pulang',
+  'state.ask-direction': 'Pilih masuk atau pulang',
+  'state.ask-expired': 'Waktu memilih habis. Silakan menghadap kamera lagi',
+  'recent.title': 'Kehadiran terakhir',
+  'status.offline': 'Tidak terhubung: kehadiran tetap disimpan di perangkat ini',
+  'status.paused': 'Mode admin',
 } as const
 
 export type MessageKey = keyof typeof id
@@ -81,6 +89,14 @@ const en: Record<MessageKey, string> = {
   'direction.out': 'Check-out',
   'already': 'Already recorded at {time}',
   'title': 'Hadir',
+  'ask.title': '{name}, checking in or out?',
+  'ask.in': 'Check-in',
+  'ask.out': 'Check-out',
+  'state.ask-direction': 'Choose check-in or check-out',
+  'state.ask-expired': 'Time to choose is up. Please face the camera again',
+  'recent.title': 'Recent check-ins',
+  'status.offline': 'Not connected: attendance is still saved on this device',
+  'status.paused': 'Admin mode',
 }
 
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { id, en }

@@ -11,6 +11,8 @@ import type { LivenessEvidence } from '../shared/domain/types'
 import { DEFAULT_TRACK, FaceTrack } from '../vision/core/tracker'
 import { loadVision, ModelLoadError } from '../vision/browser/load-vision'
 import { CameraError, openWebcam, type Webcam } from '../vision/camera/webcam'
+import type { KioskOutcome } from '../shared/domain/types'
+import { perf } from './perf'
 import { useKioskStore, type KioskPhase } from './kiosk-store'
 
 /** How long a result stays on screen before the kiosk looks again. */
@@ -30,6 +32,33 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 export type FrameListener = (faces: DetectedFace[], width: number, height: number) => void
 
 let running = false
+/** admin mode has the screen: the loop leaves the camera open but decides nothing */
+let paused = false
+const current: { vision: Vision | null; cam: Webcam | null } = { vision: null, cam: null }
+
+/** Stops deciding while admin mode is open (the camera stays open for enrollment). */
+export function pauseKiosk(): void {
+  paused = true
+}
+
+/** Back to recognising; settings changed in admin apply from the next face. */
+export function resumeKiosk(): void {
+  paused = false
+}
+
+export function isKioskPaused(): boolean {
+  return paused
+}
+
+/** The loaded vision pipeline (null while loading or when the models failed). */
+export function kioskVision(): Vision | null {
+  return current.vision
+}
+
+/** The open camera (null while it is missing). */
+export function kioskCamera(): Webcam | null {
+  return current.cam
+}
 
 /**
  * Starts the kiosk: host info → models → camera → recognition loop. Module-level so the vision loop
@@ -46,11 +75,15 @@ export async function startKiosk(api: ApiClient, video: HTMLVideoElement, onFram
     return
   }
   store.setHostInfo(info.data)
-  store.setLang(langFromLocales(navigator.languages?.length ? navigator.languages : [info.data.locale]))
+  const initial = await api.invoke('settings/get', {})
+  if (initial.ok) store.setSettings(initial.data)
+  store.setLang(languageOf(initial.ok ? initial.data.language : 'auto', info.data.locale))
+  void refreshRecent(api)
   store.setPhase('loading')
   let vision: Vision
   try {
     vision = await loadVision(info.data)
+    current.vision = vision
   } catch (err) {
     store.setPhase('model-error', err instanceof ModelLoadError ? err.file : String(err))
     running = false
@@ -59,7 +92,9 @@ export async function startKiosk(api: ApiClient, video: HTMLVideoElement, onFram
   while (running) {
     let cam: Webcam
     try {
-      cam = await openWebcam(video)
+      const camera = useKioskStore.getState().settings?.camera
+      cam = await openWebcam(video, camera?.deviceId ?? undefined, camera ? { width: camera.width, height: camera.height } : undefined)
+      current.cam = cam
     } catch (err) {
       const code = err instanceof CameraError ? err.code : 'no-camera'
       useKioskStore.getState().setPhase(code, err instanceof Error ? err.message : null)
@@ -74,6 +109,7 @@ export async function startKiosk(api: ApiClient, video: HTMLVideoElement, onFram
     try {
       await recognitionLoop(api, vision, cam, onFrame, () => lost)
     } finally {
+      current.cam = null
       cam.close()
     }
     if (lost) {
@@ -87,9 +123,84 @@ export function stopKiosk(): void {
   running = false
 }
 
-type Vision = { pipeline: FacePipeline; liveness: LivenessScorer }
+export type Vision = { pipeline: FacePipeline; liveness: LivenessScorer }
 type Evidence = LivenessEvidence
 
+
+/** 'auto' follows the browser / OS languages. */
+function languageOf(setting: 'auto' | 'id' | 'en', hostLocale: 'id' | 'en'): 'id' | 'en' {
+  if (setting !== 'auto') return setting
+  return langFromLocales(navigator.languages?.length ? navigator.languages : [hostLocale])
+}
+
+/** Today's last check-ins for the kiosk screen; a failed call marks the kiosk offline. */
+export async function refreshRecent(api: ApiClient): Promise<void> {
+  const r = await api.invoke('attendance/recent', { limit: 5 })
+  const s = useKioskStore.getState()
+  s.setOnline(r.ok || r.error.code !== 'transport-error')
+  if (r.ok) s.setRecent(r.data)
+}
+
+/** Ask mode: the person tapped in or out for the recognised face. */
+export async function confirmDirection(api: ApiClient, ticket: string, direction: 'in' | 'out'): Promise<void> {
+  const r = await api.invoke('kiosk/confirm', { ticket, direction })
+  const set = useKioskStore.getState()
+  if (!r.ok) set.setPhase('ask-expired', r.error.message)
+  else showOutcome(r.data)
+  void refreshRecent(api)
+}
+
+/** Puts a decision on screen (banner, colour, sound). */
+function showOutcome(outcome: KioskOutcome): void {
+  const set = useKioskStore.getState()
+  switch (outcome.kind) {
+    case 'unknown':
+      set.setPhase('not-recognised', outcome.identification.reason)
+      feedback('bad')
+      return
+    case 'refused':
+      set.setPhase('refused', outcome.reason)
+      feedback('bad')
+      return
+    case 'needs-direction':
+      set.askDirection({ ticket: outcome.ticket, name: outcome.identification.name ?? '', expiresAt: Date.now() + ASK_MS })
+      feedback('ask')
+      return
+    default:
+      set.showBanner(outcome.kind === 'recorded' ? 'recognised' : 'already-recorded', {
+        name: outcome.event.personName,
+        event: outcome.event,
+        identification: outcome.identification,
+      })
+      feedback(outcome.kind === 'recorded' ? 'good' : 'ask')
+  }
+}
+
+/** How long the in/out question stays on screen (the server's ticket lives 20 s). */
+const ASK_MS = 15_000
+
+let audio: AudioContext | null = null
+/** Short tones from WebAudio (no sound files): two rising for a check-in, one low for a refusal. */
+function feedback(kind: 'good' | 'bad' | 'ask'): void {
+  if (useKioskStore.getState().settings?.sound === false) return
+  try {
+    audio ??= new AudioContext()
+    const tones = kind === 'good' ? [660, 880] : kind === 'ask' ? [660] : [220]
+    tones.forEach((f, i) => {
+      const ctx = audio as AudioContext
+      const osc = ctx.createOscillator()
+      const gain = ctx.createGain()
+      osc.frequency.value = f
+      gain.gain.value = 0.08
+      osc.connect(gain).connect(ctx.destination)
+      const t0 = ctx.currentTime + i * 0.15
+      osc.start(t0)
+      osc.stop(t0 + (kind === 'bad' ? 0.35 : 0.12))
+    })
+  } catch {
+    // no audio device: the colours still say it
+  }
+}
 
 async function recognitionLoop(api: ApiClient, vision: Vision, cam: Webcam, onFrame: FrameListener, isLost: () => boolean): Promise<void> {
   const { pipeline, liveness } = vision
@@ -107,6 +218,7 @@ async function recognitionLoop(api: ApiClient, vision: Vision, cam: Webcam, onFr
     return r.ok ? r.data : null
   }
   let settings = await settingsOf()
+  if (settings) useKioskStore.getState().setSettings(settings)
   const show = (phase: KioskPhase, detail: string | null = null) => {
     const s = useKioskStore.getState()
     if (s.phase !== phase || s.detail !== detail) s.setPhase(phase, detail)
@@ -124,15 +236,17 @@ async function recognitionLoop(api: ApiClient, vision: Vision, cam: Webcam, onFr
     })
     const set = useKioskStore.getState()
     set.setDecisionMs(performance.now() - startedAt)
+    set.setOnline(r.ok || r.error.code !== 'transport-error')
     if (!r.ok) set.setPhase('server-error', r.error.message)
-    else if (r.data.kind === 'unknown') set.setPhase('not-recognised', r.data.identification.reason)
-    else if (r.data.kind === 'refused') set.setPhase('refused', r.data.reason)
-    else {
-      set.showBanner(r.data.kind === 'recorded' ? 'recognised' : 'already-recorded', {
-        name: r.data.event.personName,
-        event: r.data.event,
-        identification: r.data.identification,
-      })
+    else showOutcome(r.data)
+    void refreshRecent(api)
+    if (r.ok && r.data.kind === 'needs-direction') {
+      // the person answers on screen; the loop waits (up to the question's time) without deciding
+      const until = performance.now() + ASK_MS
+      while (performance.now() < until && useKioskStore.getState().phase === 'ask-direction') await sleep(100)
+      if (useKioskStore.getState().phase === 'ask-direction') set.setPhase('looking')
+      else await sleep(HOLD_RESULT_MS)
+      return
     }
     await sleep(HOLD_RESULT_MS)
   }
@@ -153,11 +267,21 @@ async function recognitionLoop(api: ApiClient, vision: Vision, cam: Webcam, onFr
   while (running && !isLost()) {
     // one decision step per new camera frame; this await also yields to the browser every time
     await cam.nextFrame()
+    if (paused) {
+      // admin mode: nothing is decided; what was gathered belongs to no one
+      track.reset()
+      newFace()
+      pending = null
+      await sleep(IDLE_FRAME_MS * 3)
+      continue
+    }
     try {
+      const t0 = performance.now()
       const frame = cam.grab()
       if (!frame) continue
       const now = performance.now()
       const faces = await pipeline.detect(frame)
+      perf.frame(performance.now() - t0)
       onFrame(faces, frame.width, frame.height)
       if (faces.length === 0) {
         const gone = track.observe(null, now)
@@ -226,8 +350,14 @@ async function recognitionLoop(api: ApiClient, vision: Vision, cam: Webcam, onFr
         continue
       }
       const strictness = settings?.livenessStrictness ?? 'normal'
+      const t1 = performance.now()
       track.add(await pipeline.embed(frame, face))
-      if (strictness !== 'off') frameLiveness.push(await liveness.score(frame, face))
+      const t2 = performance.now()
+      perf.stage('embed', t2 - t1)
+      if (strictness !== 'off') {
+        frameLiveness.push(await liveness.score(frame, face))
+        perf.stage('liveness', performance.now() - t2)
+      }
       if (!track.ready) {
         show('verifying')
         continue
@@ -236,6 +366,7 @@ async function recognitionLoop(api: ApiClient, vision: Vision, cam: Webcam, onFr
       const embeddings = track.take()
       // the admin may have changed the level or strictness since the last face
       settings = (await settingsOf()) ?? settings
+      if (settings) useKioskStore.getState().setSettings(settings)
       if ((settings?.livenessStrictness ?? strictness) === 'off') {
         await decideAndShow(embeddings, undefined, startedAt)
         continue

@@ -1,5 +1,5 @@
 import { create, type StateCreator } from 'zustand'
-import type { HostInfo } from '../shared/api/contract'
+import type { HostInfo, KioskSettings, RecentCheckIn } from '../shared/api/contract'
 import type { AttendanceEvent, Identification } from '../shared/domain/types'
 import type { Lang } from '../i18n/messages'
 
@@ -15,6 +15,8 @@ export type KioskPhase =
   | 'recognised'
   | 'already-recorded'
   | 'not-recognised'
+  | 'ask-direction'
+  | 'ask-expired'
   | 'one-at-a-time'
   | 'no-camera'
   | 'camera-refused'
@@ -24,8 +26,13 @@ export type KioskPhase =
 
 export type Banner = { name: string; event: AttendanceEvent; identification: Identification }
 
+/** Ask mode: the recognised person taps in or out. */
+export type AskDirection = { ticket: string; name: string; expiresAt: number }
+
 export type SessionSlice = {
   phase: KioskPhase
+  ask: AskDirection | null
+  askDirection: (ask: AskDirection) => void
   banner: Banner | null
   /** technical detail for error phases (e.g. which model file), or the quality reason code */
   detail: string | null
@@ -39,27 +46,44 @@ export type SessionSlice = {
 export type HostSlice = {
   hostInfo: HostInfo | null
   lang: Lang
+  /** the settings as last read (camera, sound, rules, kiosk name) */
+  settings: KioskSettings | null
+  /** the host answered the last call */
+  online: boolean
+  /** today's last check-ins */
+  recent: RecentCheckIn[]
   setHostInfo: (info: HostInfo) => void
   setLang: (lang: Lang) => void
+  setSettings: (s: KioskSettings) => void
+  setOnline: (online: boolean) => void
+  setRecent: (recent: RecentCheckIn[]) => void
 }
 
 export type KioskState = SessionSlice & HostSlice
 
 const createSessionSlice: StateCreator<KioskState, [], [], SessionSlice> = (set) => ({
   phase: 'starting',
+  ask: null,
+  askDirection: (ask) => set({ phase: 'ask-direction', ask, banner: null, detail: null }),
   banner: null,
   detail: null,
   lastDecisionMs: null,
-  setPhase: (phase, detail = null) => set({ phase, detail, banner: null }),
+  setPhase: (phase, detail = null) => set({ phase, detail, banner: null, ask: null }),
   setDecisionMs: (lastDecisionMs) => set({ lastDecisionMs }),
-  showBanner: (phase, banner) => set({ phase, banner, detail: null }),
+  showBanner: (phase, banner) => set({ phase, banner, detail: null, ask: null }),
 })
 
 const createHostSlice: StateCreator<KioskState, [], [], HostSlice> = (set) => ({
   hostInfo: null,
   lang: 'id',
+  settings: null,
+  online: true,
+  recent: [],
   setHostInfo: (hostInfo) => set({ hostInfo }),
   setLang: (lang) => set({ lang }),
+  setSettings: (settings) => set({ settings }),
+  setOnline: (online) => set((s) => (s.online === online ? s : { online })),
+  setRecent: (recent) => set({ recent }),
 })
 
 export const useKioskStore = create<KioskState>()((...a) => ({

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react'
 import type { ApiClient } from '../../api/api-client'
 import { formatTime, t, type Lang, type MessageKey } from '../../i18n/messages'
-import { startKiosk } from '../../store/kiosk-actions'
+import { confirmDirection, refreshRecent, startKiosk } from '../../store/kiosk-actions'
 import { useKioskStore, type KioskPhase } from '../../store/kiosk-store'
 import type { DetectedFace } from '../../vision/core/face-pipeline'
 import { MatchBanner } from './MatchBanner'
@@ -17,6 +17,49 @@ const PHASE_MESSAGE: Partial<Record<KioskPhase, Parameters<typeof t>[1]>> = {
   'model-error': 'state.model-error',
   'one-at-a-time': 'state.one-at-a-time',
   'server-error': 'state.server-error',
+  'ask-expired': 'state.ask-expired',
+}
+
+/** Today's last few check-ins, refreshed after each decision and every minute. */
+function RecentList({ api, lang }: { api: ApiClient; lang: Lang }) {
+  const recent = useKioskStore((s) => s.recent)
+  useEffect(() => {
+    const id = setInterval(() => void refreshRecent(api), 60_000)
+    return () => clearInterval(id)
+  }, [api])
+  if (recent.length === 0) return null
+  return (
+    <aside className="recent" data-testid="recent">
+      <div className="recent-title">{t(lang, 'recent.title')}</div>
+      <ol>
+        {recent.map((r) => (
+          <li key={`${r.at}-${r.personName}`} className={`recent-${r.direction}`}>
+            <span className="recent-time">{formatTime(r.at)}</span> <span className="recent-name">{r.personName}</span>{' '}
+            <span className="recent-dir">{t(lang, r.direction === 'in' ? 'direction.in' : 'direction.out')}</span>
+          </li>
+        ))}
+      </ol>
+    </aside>
+  )
+}
+
+/** Ask mode: two big buttons for the recognised person. */
+function AskDirection({ api, lang }: { api: ApiClient; lang: Lang }) {
+  const ask = useKioskStore((s) => s.ask)
+  if (!ask) return null
+  return (
+    <div className="banner banner-ask" data-testid="ask-direction">
+      <div className="banner-title">{t(lang, 'ask.title', { name: ask.name })}</div>
+      <div className="ask-buttons">
+        <button type="button" className="ask-in" data-testid="ask-in" onClick={() => void confirmDirection(api, ask.ticket, 'in')}>
+          {t(lang, 'ask.in')}
+        </button>
+        <button type="button" className="ask-out" data-testid="ask-out" onClick={() => void confirmDirection(api, ask.ticket, 'out')}>
+          {t(lang, 'ask.out')}
+        </button>
+      </div>
+    </div>
+  )
 }
 
 function Clock({ lang }: { lang: Lang }) {
@@ -42,6 +85,8 @@ export function KioskScreen({ api }: { api: ApiClient }) {
   const lang = useKioskStore((s) => s.lang)
   const setLang = useKioskStore((s) => s.setLang)
   const decisionMs = useKioskStore((s) => s.lastDecisionMs)
+  const online = useKioskStore((s) => s.online)
+  const settings = useKioskStore((s) => s.settings)
 
   useEffect(() => {
     const video = videoRef.current
@@ -66,7 +111,10 @@ export function KioskScreen({ api }: { api: ApiClient }) {
   return (
     <main className={`kiosk phase-${phase}`} data-testid="kiosk" data-phase={phase} data-decision-ms={decisionMs === null ? undefined : Math.round(decisionMs)}>
       <header className="kiosk-header">
-        <div className="brand">{t(lang, 'title')}</div>
+        <div className="brand">
+          {settings?.kioskName && settings.kioskName !== 'Hadir' ? settings.kioskName : t(lang, 'title')}
+          {settings?.location ? <div className="brand-location">{settings.location}</div> : null}
+        </div>
         <Clock lang={lang} />
         <button className="lang" type="button" onClick={() => setLang(lang === 'id' ? 'en' : 'id')} aria-label="language">
           {lang === 'id' ? 'EN' : 'ID'}
@@ -75,9 +123,18 @@ export function KioskScreen({ api }: { api: ApiClient }) {
       <section className="camera">
         <video ref={videoRef} className="camera-video" muted playsInline />
         <canvas ref={overlayRef} className="camera-overlay" />
+        <div className="face-guide" aria-hidden="true" />
+        <RecentList api={api} lang={lang} />
+        {online ? null : (
+          <div className="offline" data-testid="offline">
+            {t(lang, 'status.offline')}
+          </div>
+        )}
       </section>
       <footer className="kiosk-status" data-testid="status">
-        {phase === 'recognised' || phase === 'already-recorded' ? (
+        {phase === 'ask-direction' ? (
+          <AskDirection api={api} lang={lang} />
+        ) : phase === 'recognised' || phase === 'already-recorded' ? (
           <MatchBanner lang={lang} />
         ) : phase === 'not-recognised' ? (
           <div className="banner banner-unknown" data-testid="banner-unknown">

@@ -40,15 +40,13 @@ export function cameraErrorFrom(err: unknown): CameraError {
   return new CameraError('no-camera', `camera failed: ${err instanceof Error ? err.message : String(err)}`)
 }
 
-/** Opens the camera (the first device unless `deviceId` is given) at up to 1280×720. */
-export async function openWebcam(video: HTMLVideoElement, deviceId?: string): Promise<Webcam> {
+/** Opens the camera (the first device unless `deviceId` is given) at the given resolution (default 1280×720, ideal not exact). */
+export async function openWebcam(video: HTMLVideoElement, deviceId?: string, size: { width: number; height: number } = { width: 1280, height: 720 }): Promise<Webcam> {
   if (!navigator.mediaDevices?.getUserMedia) throw new CameraError('no-camera', 'this browser has no camera API')
   let stream: MediaStream
   try {
-    stream = await navigator.mediaDevices.getUserMedia({
-      audio: false,
-      video: deviceId ? { deviceId: { exact: deviceId }, width: { ideal: 1280 }, height: { ideal: 720 } } : { width: { ideal: 1280 }, height: { ideal: 720 } },
-    })
+    const dims = { width: { ideal: size.width }, height: { ideal: size.height } }
+    stream = await navigator.mediaDevices.getUserMedia({ audio: false, video: deviceId ? { deviceId: { exact: deviceId }, ...dims } : dims })
   } catch (err) {
     throw cameraErrorFrom(err)
   }

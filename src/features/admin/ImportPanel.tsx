@@ -1,0 +1,157 @@
+import { useState } from 'react'
+import type { ApiClient } from '../../api/api-client'
+import type { Lang } from '../../i18n/messages'
+import { toApiError } from '../../shared/api/result'
+import type { Person } from '../../shared/domain/types'
+import { kioskVision } from '../../store/kiosk-actions'
+import { decodeImageBlob } from '../../vision/browser/decode-file'
+import { chooseSubject } from '../../vision/core/face-pipeline'
+import { errorText, te } from '../enroll/messages'
+
+/**
+ * Photo import: files for one person (picker and drag-and-drop), or, without `person`, a folder of
+ * `<person-id>/*.jpg` for many; a per-file report like the CLI's `enroll`.
+ */
+export type ImportPanelProps = { api: ApiClient; token: string; lang: Lang; person?: Person; onDone: () => void }
+
+/** One file's outcome. */
+export type ImportRow = { file: string; personId: string; ok: boolean; code?: string; text: string }
+
+const IMAGE = /\.(jpe?g|png|webp|bmp|gif)$/i
+
+/** `<root>/<person-id>/<file>` from a folder pick (webkitRelativePath); null for files not in a person folder. */
+export function personOfPath(relativePath: string): string | null {
+  const parts = relativePath.split('/').filter(Boolean)
+  if (parts.length < 2) return null
+  return parts[parts.length - 2] ?? null
+}
+
+export function ImportPanel({ api, token, lang, person, onDone }: ImportPanelProps) {
+  const [rows, setRows] = useState<ImportRow[]>([])
+  const [progress, setProgress] = useState<{ i: number; n: number } | null>(null)
+  const [dragging, setDragging] = useState(false)
+
+  const run = async (files: File[]) => {
+    const vision = kioskVision()
+    if (!vision) {
+      setRows([{ file: '', personId: '', ok: false, code: 'model-missing', text: te(lang, 'enroll.loading') }])
+      return
+    }
+    const out: ImportRow[] = []
+    const created = new Set<string>()
+    const info = vision.pipeline.embedderInfo
+    for (const [i, file] of files.entries()) {
+      setProgress({ i: i + 1, n: files.length })
+      const rel = (file as File & { webkitRelativePath?: string }).webkitRelativePath || file.name
+      const personId = person?.id ?? personOfPath(rel)
+      const shown = person ? file.name : rel.split('/').slice(-2).join('/')
+      if (!personId) continue // a loose file at the top of the folder
+      const push = (r: ImportRow) => {
+        out.push(r)
+        setRows([...out])
+      }
+      if (!IMAGE.test(file.name)) {
+        push({ file: shown, personId, ok: false, code: 'image-unreadable', text: te(lang, 'err.image-unreadable') })
+        continue
+      }
+      try {
+        if (!person && !created.has(personId)) {
+          created.add(personId)
+          // folder import: a new person is named after the folder, an existing one is kept as is
+          const c = await api.invoke('people/create', { token, id: personId, name: personId })
+          if (c.ok) push({ file: `${personId}/`, personId, ok: true, text: te(lang, 'import.created', { id: personId }) })
+          else if (c.error.code !== 'duplicate-id') throw Object.assign(new Error(c.error.message), { apiError: c.error })
+        }
+        const frame = await decodeImageBlob(file, shown)
+        const faces = await vision.pipeline.detect(frame)
+        const choice = chooseSubject(faces, frame.width, frame.height)
+        if (choice.kind === 'none') throw Object.assign(new Error('no face'), { apiError: { code: 'no-face', message: 'no face' } })
+        if (choice.kind === 'ambiguous') throw Object.assign(new Error('faces'), { apiError: { code: 'multiple-faces', message: `${choice.count} faces` } })
+        const face = faces[choice.index]
+        if (!face) continue
+        const embedding = await vision.pipeline.embed(frame, face)
+        const r = await api.invoke('enrollment/add-template', { token, personId, modelId: info.modelId, modelVersion: info.modelVersion, embedding: Array.from(embedding) })
+        if (!r.ok) throw Object.assign(new Error(r.error.message), { apiError: r.error })
+        push({ file: shown, personId, ok: true, text: te(lang, 'import.ok') })
+      } catch (err) {
+        const e = (err as { apiError?: { code: string; message: string; details?: Record<string, unknown> } }).apiError ?? toApiError(err)
+        push({ file: shown, personId, ok: false, code: e.code, text: errorText(lang, e, personId) })
+        if (e.code === 'admin-required') break
+      }
+    }
+    setProgress(null)
+  }
+
+  const ok = rows.filter((r) => r.ok && !r.file.endsWith('/')).length
+  const bad = rows.filter((r) => !r.ok).length
+  return (
+    <section
+      className={`import${dragging ? ' import-dragging' : ''}`}
+      data-testid="import-panel"
+      data-done={progress === null && rows.length > 0 ? 'yes' : 'no'}
+      onDragOver={(e) => {
+        e.preventDefault()
+        setDragging(true)
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={(e) => {
+        e.preventDefault()
+        setDragging(false)
+        if (person && !progress) void run(Array.from(e.dataTransfer.files))
+      }}
+    >
+      <h2>{person ? `${te(lang, 'import.title')}: ${person.name}` : te(lang, 'import.title-folder')}</h2>
+      {progress ? (
+        <div className="import-progress">{te(lang, 'import.running', { i: progress.i, n: progress.n })}</div>
+      ) : (
+        <div className="import-pick">
+          <label className="button">
+            {person ? te(lang, 'import.pick') : te(lang, 'import.pick-folder')}
+            <input
+              type="file"
+              data-testid="import-input"
+              accept={person ? 'image/*' : undefined}
+              multiple
+              hidden
+              {...(person ? {} : { webkitdirectory: '', directory: '' })}
+              onChange={(e) => {
+                const files = Array.from(e.currentTarget.files ?? [])
+                e.currentTarget.value = ''
+                if (files.length) void run(files)
+              }}
+            />
+          </label>
+          {person ? <span className="import-drop">{te(lang, 'import.drop')}</span> : null}
+        </div>
+      )}
+      {rows.length > 0 ? (
+        <>
+          <div className="import-summary" data-testid="import-summary" data-ok={ok} data-bad={bad}>
+            {te(lang, 'import.summary', { ok, bad })}
+          </div>
+          <table className="import-report" data-testid="import-report">
+            <thead>
+              <tr>
+                <th>{te(lang, 'import.col.file')}</th>
+                <th>{te(lang, 'import.col.person')}</th>
+                <th>{te(lang, 'import.col.result')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r, i) => (
+                <tr key={`${i}-${r.file}`} className={r.ok ? 'import-ok' : 'import-bad'} data-code={r.code ?? 'ok'}>
+                  <td>{r.file}</td>
+                  <td>{r.personId}</td>
+                  <td>{r.text}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+      <button type="button" data-testid="import-close" onClick={onDone} disabled={progress !== null}>
+        {te(lang, 'import.close')}
+      </button>
+    </section>
+  )
+}
