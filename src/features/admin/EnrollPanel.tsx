@@ -129,7 +129,7 @@ export function EnrollPanel({ api, token, person, lang, onDone }: EnrollPanelPro
   const stepKey: EnrollMessageKey | null = step ? (`enroll.step.${step}` as EnrollMessageKey) : null
   const hintText = hint.kind === 'quality' ? t(lang, `quality.${hint.reason}` as MessageKey) : te(lang, hint.key, { n: hint.n ?? 0 })
   return (
-    <section className="enroll" data-testid="enroll-panel" data-person={person.id} data-captures={captures.length} data-done={finished ? 'yes' : 'no'}>
+    <section className="enroll" data-testid="enroll-panel" data-person={person.id} data-captures={captures.length} data-steps={captures.map((c) => c.step).join(',')} data-done={finished ? 'yes' : 'no'}>
       <h2>{te(lang, 'enroll.title', { name: person.name })}</h2>
       <div className="enroll-view">
         <video ref={videoRef} className="enroll-video" muted playsInline />

@@ -1,0 +1,151 @@
+import { useEffect, useRef, useState } from 'react'
+import type { ApiClient } from '../../api/api-client'
+import type { AdminSession } from '../../shared/api/contract'
+import type { ApiResult } from '../../shared/api/result'
+import { useAdminStore } from '../../store/admin-store'
+import { localHourMinute } from './dates'
+import { errorText } from './errors'
+import { ta } from './messages'
+import { MIN_PIN_LENGTH, pressPinKey, sanitizePin, submitPin, type PinFlow, type PinKey } from './pin'
+import { NoticeLine, useLang, type Notice } from './ui'
+
+const KEYS: PinKey[] = ['1', '2', '3', '4', '5', '6', '7', '8', '9']
+
+/** The PIN pad: first start sets a PIN (twice), later starts log in. */
+export function PinScreen({ api }: { api: ApiClient }) {
+  const lang = useLang()
+  const [flow, setFlow] = useState<PinFlow | null>(null)
+  const [pin, setPin] = useState('')
+  const [notice, setNotice] = useState<Notice | null>(null)
+  const [busy, setBusy] = useState(false)
+  const inputRef = useRef<HTMLInputElement>(null)
+
+  useEffect(() => {
+    let live = true
+    void api.invoke('admin/status', {}).then((r) => {
+      if (!live) return
+      if (!r.ok) {
+        setFlow({ kind: 'login' })
+        setNotice({ kind: 'error', text: errorText(lang, r.error) })
+        return
+      }
+      setFlow(r.data.pinSet ? { kind: 'login' } : { kind: 'set', step: 'first' })
+      if (r.data.lockedUntil !== null && r.data.lockedUntil > Date.now()) {
+        setNotice({ kind: 'error', text: ta(lang, 'err.admin-locked.until', { time: localHourMinute(r.data.lockedUntil) }) })
+      }
+    })
+    return () => {
+      live = false
+    }
+    // asked once per opening; a language switch meanwhile does not ask again
+  }, [api])
+
+  const focusInput = () => inputRef.current?.focus()
+  const press = (k: PinKey) => {
+    setPin((p) => pressPinKey(p, k))
+    focusInput()
+  }
+  const cancel = () => useAdminStore.getState().close()
+
+  const afterSession = (r: ApiResult<AdminSession>) => {
+    if (r.ok) {
+      useAdminStore.getState().startSession(r.data)
+      return
+    }
+    if (r.error.code === 'pin-not-set') setFlow({ kind: 'set', step: 'first' })
+    if (r.error.code === 'pin-already-set') setFlow({ kind: 'login' })
+    setNotice({ kind: 'error', text: errorText(lang, r.error) })
+  }
+
+  const submit = async () => {
+    if (!flow || busy) return
+    const step = submitPin(flow, pin)
+    setPin('')
+    focusInput()
+    switch (step.action) {
+      case 'too-short':
+        setNotice({ kind: 'error', text: ta(lang, 'err.pin-too-short', { min: String(MIN_PIN_LENGTH) }) })
+        return
+      case 'confirm':
+        setFlow(step.flow)
+        setNotice(null)
+        return
+      case 'mismatch':
+        setFlow(step.flow)
+        setNotice({ kind: 'error', text: ta(lang, 'pin.mismatch') })
+        return
+      case 'login':
+      case 'set-pin':
+        setBusy(true)
+        setNotice(null)
+        try {
+          afterSession(step.action === 'login' ? await api.invoke('admin/login', { pin: step.pin }) : await api.invoke('admin/set-pin', { pin: step.pin }))
+        } finally {
+          setBusy(false)
+        }
+    }
+  }
+
+  const title = !flow
+    ? ta(lang, 'common.loading')
+    : flow.kind === 'login'
+      ? ta(lang, 'pin.title.login')
+      : flow.step === 'first'
+        ? ta(lang, 'pin.title.set')
+        : ta(lang, 'pin.title.confirm')
+
+  return (
+    <div className="admin-overlay admin-pin-overlay" data-testid="pin-screen">
+      <form
+        className="pin-pad"
+        data-testid="pin-pad"
+        data-flow={flow ? (flow.kind === 'login' ? 'login' : `set-${flow.step}`) : 'loading'}
+        onSubmit={(e) => {
+          e.preventDefault()
+          void submit()
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') cancel()
+        }}
+      >
+        <h1 className="pin-title" data-testid="pin-title">
+          {title}
+        </h1>
+        {flow?.kind === 'set' ? <p className="pin-hint">{ta(lang, 'pin.hint.set', { min: String(MIN_PIN_LENGTH) })}</p> : null}
+        <input
+          ref={inputRef}
+          className="pin-input"
+          type="password"
+          inputMode="numeric"
+          autoComplete="off"
+          autoFocus
+          aria-label={title}
+          data-testid="pin-input"
+          value={pin}
+          disabled={!flow}
+          onChange={(e) => setPin(sanitizePin(e.target.value))}
+        />
+        <NoticeLine notice={notice} testId="pin-message" />
+        <div className="pin-keys">
+          {KEYS.map((k) => (
+            <button key={k} type="button" className="pin-key" data-testid={`pin-key-${k}`} disabled={!flow || busy} onClick={() => press(k)}>
+              {k}
+            </button>
+          ))}
+          <button type="button" className="pin-key pin-key-back" data-testid="pin-backspace" aria-label={ta(lang, 'pin.backspace')} disabled={!flow || busy} onClick={() => press('backspace')}>
+            ⌫
+          </button>
+          <button type="button" className="pin-key" data-testid="pin-key-0" disabled={!flow || busy} onClick={() => press('0')}>
+            0
+          </button>
+          <button type="submit" className="pin-key pin-key-ok" data-testid="pin-ok" disabled={!flow || busy}>
+            {ta(lang, 'common.ok')}
+          </button>
+        </div>
+        <button type="button" className="admin-btn pin-cancel" data-testid="pin-cancel" onClick={cancel}>
+          {ta(lang, 'common.cancel')}
+        </button>
+      </form>
+    </div>
+  )
+}

@@ -1,0 +1,49 @@
+import type { ApiError } from '../../shared/api/result'
+import { localHourMinute } from './dates'
+import { ta, type AdminMessageKey } from './messages'
+import type { Lang } from '../../i18n/messages'
+import { MIN_PIN_LENGTH } from './pin'
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null)
+
+/** The message key and placeholders for an API error, chosen by its stable code (never by its text). */
+export function errorMessage(error: ApiError): { key: AdminMessageKey; vars: Record<string, string> } {
+  const d = error.details ?? {}
+  switch (error.code) {
+    case 'pin-too-short':
+      return { key: 'err.pin-too-short', vars: { min: str(d['minLength']) ?? String(MIN_PIN_LENGTH) } }
+    case 'pin-wrong': {
+      const tries = str(d['triesLeft'])
+      return tries === null ? { key: 'err.pin-wrong', vars: {} } : { key: 'err.pin-wrong.tries', vars: { tries } }
+    }
+    case 'admin-locked': {
+      const until = d['lockedUntil']
+      return typeof until === 'number' ? { key: 'err.admin-locked.until', vars: { time: localHourMinute(until) } } : { key: 'err.admin-locked', vars: {} }
+    }
+    case 'pin-not-set':
+    case 'pin-already-set':
+    case 'admin-required':
+    case 'empty-export':
+    case 'not-found':
+    case 'transport-error':
+    case 'disk-full':
+    case 'db-not-writable':
+    case 'duplicate-face':
+      return { key: `err.${error.code}`, vars: {} }
+    case 'duplicate-id': {
+      const name = str(d['name'])
+      const id = str(d['personId']) ?? str(d['id']) ?? ''
+      return name === null ? { key: 'err.generic', vars: { detail: error.message } } : { key: 'err.duplicate-id', vars: { id, name } }
+    }
+    case 'invalid-args':
+      // the host's message names the field; it is shown as it comes
+      return { key: 'err.invalid-args', vars: { detail: error.message } }
+    default:
+      return { key: 'err.generic', vars: { detail: `${error.code}: ${error.message}` } }
+  }
+}
+
+export function errorText(lang: Lang, error: ApiError): string {
+  const m = errorMessage(error)
+  return ta(lang, m.key, m.vars)
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest'
+import type { KioskSettings } from '../../shared/api/contract'
+import { draftFromSettings, isEmptyPatch, settingsPatch } from './settings-form'
+
+const SETTINGS: KioskSettings = {
+  securityLevel: 'normal',
+  thresholds: { normal: 0.42, high: 0.5, 'very-high': 0.58 },
+  livenessStrictness: 'normal',
+  cooldownMs: 60_000,
+  rules: { mode: 'toggle', cooldownMs: 60_000, dayBoundary: '04:00', timeZone: 'Asia/Jakarta', checkInUntil: '12:00' },
+  language: 'auto',
+  camera: { deviceId: null, width: 640, height: 480 },
+  kioskName: 'Lobby',
+  location: 'Jakarta',
+  sound: true,
+  hr: { url: null, keySet: true },
+}
+
+describe('settings form', () => {
+  it('sends nothing when nothing changed', () => {
+    const r = settingsPatch(SETTINGS, draftFromSettings(SETTINGS))
+    expect(r).toEqual({ ok: true, patch: {} })
+    if (r.ok) expect(isEmptyPatch(r.patch)).toBe(true)
+  })
+  it('sends only the changed fields, cooldown in ms, rules and camera partial', () => {
+    const d = { ...draftFromSettings(SETTINGS), cooldownSec: '90', securityLevel: 'high' as const, resolution: '1280x720', dayBoundary: '05:30', hrUrl: ' https://hr.example/api ' }
+    expect(settingsPatch(SETTINGS, d)).toEqual({
+      ok: true,
+      patch: { securityLevel: 'high', rules: { cooldownMs: 90_000, dayBoundary: '05:30' }, camera: { width: 1280, height: 720 }, hrUrl: 'https://hr.example/api' },
+    })
+  })
+  it('sends a typed HR key but never an empty one; clearing the URL sends null', () => {
+    const s = { ...SETTINGS, hr: { url: 'https://hr', keySet: false } }
+    expect(settingsPatch(s, { ...draftFromSettings(s), hrKey: 'secret', hrUrl: '' })).toEqual({ ok: true, patch: { hrKey: 'secret', hrUrl: null } })
+    expect(draftFromSettings(s).hrKey).toBe('')
+  })
+  it('chooses a camera by device id, null for the first one', () => {
+    const d = { ...draftFromSettings(SETTINGS), deviceId: 'cam-2' }
+    expect(settingsPatch(SETTINGS, d)).toEqual({ ok: true, patch: { camera: { deviceId: 'cam-2' } } })
+  })
+  it('refuses what it can tell is wrong', () => {
+    expect(settingsPatch(SETTINGS, { ...draftFromSettings(SETTINGS), cooldownSec: 'abc' })).toEqual({ ok: false, problem: 'cooldown' })
+    expect(settingsPatch(SETTINGS, { ...draftFromSettings(SETTINGS), cooldownSec: '' })).toEqual({ ok: false, problem: 'cooldown' })
+    expect(settingsPatch(SETTINGS, { ...draftFromSettings(SETTINGS), dayBoundary: '25:00' })).toEqual({ ok: false, problem: 'day-boundary' })
+    expect(settingsPatch(SETTINGS, { ...draftFromSettings(SETTINGS), checkInUntil: '9' })).toEqual({ ok: false, problem: 'check-in-until' })
+  })
+})
