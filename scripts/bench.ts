@@ -20,6 +20,8 @@ import { launchChromium } from '../e2e/fixtures/browser'
 import { y4mFromPhoto } from '../e2e/fixtures/fake-camera'
 import { CHROMIUM } from '../e2e/fixtures/paths'
 import { enrollWithCli, makeDataDir, startWebHost } from '../e2e/fixtures/web-host'
+import { startHrServer } from '../e2e/hr-server/server'
+import { kioskForSync, TEST_SECRET } from '../electron/server/sync/testing/kiosk-for-sync'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const FACES = process.env['HADIR_FACES_DIR'] ?? resolve(ROOT, '..', 'shared', 'faces')
@@ -172,6 +174,8 @@ async function main(): Promise<void> {
         }
       }
     }
+    log('HR sync: 10,000 queued events drained to the local reference HR server')
+    const syncDrain = await syncDrainPerS()
     log('decision latency in Chromium (fake camera), liveness off and on')
     const decisionOff = await decisionLatency('off')
     const decision = await decisionLatency('normal')
@@ -191,6 +195,7 @@ async function main(): Promise<void> {
         decision_samples: decision.samples + decisionOff.samples,
         ...(decision.note ? { decision_note: decision.note } : {}),
         enroll_images_per_s: r1(enrollPerS * 10) / 10,
+        sync_drain_events_per_s: syncDrain,
         rss_mb_start: mb(rssStart),
         rss_mb_models_loaded: mb(rssModels),
         rss_mb_end: mb(mem.rss),
@@ -217,7 +222,16 @@ async function decisionLatency(strictness: 'off' | 'normal'): Promise<{ p50: num
   const dataDir = makeDataDir()
   enrollWithCli(dataDir, { angelina: [join(IDENTITIES, 'angelina', '1.jpg')] })
   const host = await startWebHost(dataDir)
-  await fetch(`${host.url}api/invoke/settings/update`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ args: { livenessStrictness: strictness } }) })
+  // settings are an admin's: set the first PIN (which opens admin mode), then change the strictness
+  const post = async (method: string, args: unknown) =>
+    (await (await fetch(`${host.url}api/invoke/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ args }) })).json()) as {
+      ok: boolean
+      data?: { token?: string }
+      error?: { message: string }
+    }
+  const session = await post('admin/set-pin', { pin: '20261122' })
+  const changed = await post('settings/update', { token: session.data?.token, livenessStrictness: strictness })
+  if (!changed.ok) throw new Error(`bench: cannot set liveness strictness: ${changed.error?.message ?? 'unknown error'}`)
   const browser = await launchChromium({ y4m: y4mFromPhoto(join(IDENTITIES, 'angelina', '3.jpg')) })
   const samples: number[] = []
   try {
@@ -244,6 +258,25 @@ async function decisionLatency(strictness: 'off' | 'normal'): Promise<{ p50: num
     rmSync(dataDir, { recursive: true, force: true })
   }
   return { p50: samples.length ? r1(pct(samples, 50)) : null, samples: samples.length }
+}
+
+/** 10,000 events queued offline, drained to the reference HR server on 127.0.0.1 (both on real SQLite files). */
+async function syncDrainPerS(): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'hadir-bench-sync-'))
+  const server = await startHrServer({ dbFile: join(dir, 'hr.db'), secret: TEST_SECRET })
+  const kiosk = await kioskForSync({ dbFile: join(dir, 'kiosk.db'), hrUrl: server.url })
+  try {
+    kiosk.queue(10_000)
+    const t0 = performance.now()
+    for (let i = 0; i < 100 && kiosk.app.sync.status().queued > 0; i++) await kiosk.app.sync.syncOnce({ force: true })
+    const s = (performance.now() - t0) / 1000
+    if (server.stats().events !== 10_000) throw new Error(`bench: HR holds ${server.stats().events} events, expected 10000`)
+    return Math.round(10_000 / s)
+  } finally {
+    await kiosk.close()
+    await server.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
 }
 
 main().catch((err: unknown) => {

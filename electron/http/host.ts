@@ -5,7 +5,7 @@ import path from 'node:path'
 import { toApiError } from '../../src/shared/api/result'
 import { defaultDbFile } from '../server/db/open-db'
 import { modelInventory } from '../server/models/manifest'
-import { createApp, type App, type EmbeddingModelInfo } from '../server/create-app'
+import { createApp, type App, type CreateAppOptions, type EmbeddingModelInfo } from '../server/create-app'
 import type { RecognitionConfig } from '../../src/shared/face/decide'
 import { createApiRequestHandler, setSecurityHeaders } from './http-transport'
 
@@ -59,6 +59,10 @@ export type HostOptions = {
   modelBaseUrl?: string
   /** reported in host/info; default '/wasm/' (the renderer appends `<name>/`) */
   wasmBaseUrl?: string
+  /** run the HR sync worker (default true) */
+  startSync?: boolean
+  /** HR sync options (tests) */
+  sync?: CreateAppOptions['sync']
 }
 
 export type StartedHost = {
@@ -182,6 +186,8 @@ export async function startHost(opts: HostOptions): Promise<StartedHost> {
     ...(opts.locale ? { locale: opts.locale } : {}),
     ...(opts.kioskId ? { kioskId: opts.kioskId } : {}),
     models: () => modelInventory(opts.modelsDir),
+    startSync: opts.startSync ?? true,
+    ...(opts.sync ? { sync: opts.sync } : {}),
   })
   const api = createApiRequestHandler(app.dispatch)
   const statics = createStaticHandler(opts)
@@ -217,8 +223,10 @@ export async function startHost(opts: HostOptions): Promise<StartedHost> {
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => {
-          app.close()
-          resolve()
+          void app.stopSync().finally(() => {
+            app.close()
+            resolve()
+          })
         })
         server.closeAllConnections()
       })

@@ -84,6 +84,7 @@ app.whenReady().then(async () => {
       version: app.getVersion(),
       locale: app.getLocale().toLowerCase().startsWith('id') ? 'id' : 'en',
       models: () => modelInventory(dirs.modelsDir),
+      startSync: true,
     })
     const dispatchFn = core.dispatch
     registerIpc(ipcMain, (method, args) => dispatchFn(method, args, { transport: 'ipc' }))

@@ -5,7 +5,8 @@ import type { ApiResult } from '../../src/shared/api/result'
 import type { RecognitionConfig } from '../../src/shared/face/decide'
 import { openDb } from './db/open-db'
 import { dispatch as dispatchCore } from './dispatch'
-import { createHandlers, type HandlerContext, type ServerHandlers } from './handlers'
+import { createHandlers, type HandlerContext, type HandlerDeps, type ServerHandlers } from './handlers'
+import type { HrSync } from './sync/hr-sync'
 import { FaceIndex } from './recognition/face-index'
 import { getSetting, setSetting } from './store/settings-store'
 import { loadTemplates } from './store/template-store'
@@ -36,6 +37,10 @@ export type CreateAppOptions = {
   kioskId?: string
   /** verified model files, for diagnostics */
   models?: () => Diagnostics['models']
+  /** start the HR sync worker (hosts: yes; CLI and most tests: no, they call syncOnce themselves) */
+  startSync?: boolean
+  /** HR sync options beyond the defaults (tests) */
+  sync?: HandlerDeps['sync']
 }
 
 export type App = {
@@ -44,6 +49,10 @@ export type App = {
   handlers: ServerHandlers
   hostInfo: HostInfo
   kioskId: string
+  /** the HR sync worker (started only with `startSync`) */
+  sync: HrSync
+  /** stops the sync worker; call before close() */
+  stopSync: () => Promise<void>
   /** never rejects; ctx defaults to { transport: 'direct' } */
   dispatch: (method: string, args: unknown, ctx?: HandlerContext) => Promise<ApiResult<unknown>>
   close: () => void
@@ -92,7 +101,22 @@ export function createApp(opts: CreateAppOptions): App {
       embeddingModel: { modelId: embeddingModel.modelId, modelVersion: embeddingModel.modelVersion, dim: embeddingModel.dim },
       cooldownMs,
     }
-    const handlers = createHandlers({ db, index, hostInfo: () => hostInfo, recognition, cooldownMs, now, kioskId, dbFile: opts.dbFile, ...(opts.models ? { models: opts.models } : {}) })
+    let sync: HrSync | null = null
+    const handlers = createHandlers({
+      db,
+      index,
+      hostInfo: () => hostInfo,
+      recognition,
+      cooldownMs,
+      now,
+      kioskId,
+      dbFile: opts.dbFile,
+      ...(opts.models ? { models: opts.models } : {}),
+      ...(opts.sync ? { sync: opts.sync } : {}),
+      onSync: (s) => (sync = s),
+    })
+    const worker = sync as unknown as HrSync
+    if (opts.startSync) worker.start()
     let closed = false
     return {
       db,
@@ -100,10 +124,13 @@ export function createApp(opts: CreateAppOptions): App {
       handlers,
       hostInfo,
       kioskId,
+      sync: worker,
+      stopSync: () => worker.stop(),
       dispatch: (method, args, ctx = { transport: 'direct' }) => dispatchCore(handlers, method, args, ctx),
       close: () => {
         if (closed) return
         closed = true
+        void worker.stop()
         index.clear()
         db.close()
       },

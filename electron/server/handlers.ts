@@ -14,6 +14,7 @@ import { createAdminAuth, type AdminAuth } from './admin/admin-auth'
 import { decideDirection, withinCooldown, workDay } from './attendance/rules'
 import { createAdminHandlers, ruleSet } from './handlers-admin'
 import { createSettings, type SettingsService } from './settings'
+import { createHrSync, type HrSync, type SyncOptions } from './sync/hr-sync'
 
 /** Who is calling; used for audit `actor` and template `source`. */
 export type HandlerContext = {
@@ -45,7 +46,14 @@ export type HandlerDeps = {
   models?: () => Diagnostics['models']
   /** admin sessions; default one on `db` with the real clock `now` */
   auth?: AdminAuth
+  /** HR sync options beyond the defaults (tests: fetch, timeouts, backoff); the worker is started by the host */
+  sync?: Partial<Omit<SyncOptions, 'db' | 'settings' | 'kioskId' | 'now' | 'model' | 'index'>>
+  /** receives the sync worker, for the host to start and stop it */
+  onSync?: (sync: HrSync) => void
 }
+
+/** Methods after which the outbox may have grown or the HR settings changed: the sync worker looks at once. */
+const NUDGES: ReadonlySet<ApiMethod> = new Set<ApiMethod>(['kiosk/recognize', 'kiosk/confirm', 'attendance/correct', 'attendance/add', 'attendance/void', 'settings/update'])
 
 /** How long an ask-mode ticket (recognised, waiting for the person to tap in or out) stays valid. */
 export const ASK_TICKET_MS = 20_000
@@ -56,6 +64,18 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
   const actorOf = (ctx: HandlerContext) => ctx.actor ?? ctx.transport
   const settingsService: SettingsService = createSettings(db, { recognition, cooldownMs: deps.cooldownMs })
   const auth = deps.auth ?? createAdminAuth(db, { now: deps.now })
+  const sync = createHrSync({
+    db,
+    settings: settingsService,
+    kioskId: deps.kioskId,
+    version: deps.hostInfo().version,
+    now: deps.now,
+    model: { modelId: index.modelId, modelVersion: index.modelVersion, dim: index.dim },
+    index,
+    log: (line) => console.error(line),
+    ...deps.sync,
+  })
+  deps.onSync?.(sync)
 
   const currentLevel = (): SecurityLevel => settingsService.securityLevel()
   const currentStrictness = () => settingsService.strictness()
@@ -253,6 +273,14 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
       return record(t.identification, t.personId, t.personName, t.at, args.direction, ctx)
     },
 
+    'sync/status': () => sync.status(),
+    'sync/parked': () => sync.parked(),
+    'sync/retry': (args) => ({ requeued: sync.retryParked(args.ids) }),
+    'sync/now': async () => {
+      await sync.syncOnce({ force: true })
+      return sync.status()
+    },
+
     'attendance/recent': (args) => {
       const rules = settingsService.rules()
       const today = workDay(deps.now(), ruleSet(rules))
@@ -276,6 +304,14 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
     models: deps.models ?? (() => []),
   })
   const all: ServerHandlers = { ...kiosk, ...admin }
+  for (const m of NUDGES) {
+    const h = all[m] as (a: unknown, c: HandlerContext) => unknown
+    ;(all as Record<ApiMethod, unknown>)[m] = async (a: unknown, c: HandlerContext) => {
+      const r = await h(a, c)
+      sync.nudge()
+      return r
+    }
+  }
   // admin methods need a live admin session over IPC and HTTP; the CLI on the machine calls directly
   for (const m of ADMIN_METHODS) {
     const h = all[m] as (a: { token?: string }, c: HandlerContext) => unknown

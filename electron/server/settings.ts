@@ -18,6 +18,7 @@ export const SETTINGS_KEYS = {
   location: 'kiosk.location',
   sound: 'ui.sound',
   hrUrl: 'hr.url',
+  hrShareTemplates: 'hr.shareTemplates',
   /** a secret: stored, never returned by the API, never written to the audit log */
   hrKey: 'hr.key',
 } as const
@@ -60,7 +61,11 @@ export function createSettings(db: Database, opts: { recognition: RecognitionCon
       kioskName: getSetting<string>(db, K.kioskName) ?? 'Hadir',
       location: getSetting<string>(db, K.location) ?? '',
       sound: getSetting<boolean>(db, K.sound) ?? true,
-      hr: { url: getSetting<string>(db, K.hrUrl) ?? null, keySet: typeof getSetting<string>(db, K.hrKey) === 'string' },
+      hr: {
+        url: getSetting<string>(db, K.hrUrl) ?? null,
+        keySet: typeof getSetting<string>(db, K.hrKey) === 'string',
+        shareTemplates: getSetting<boolean>(db, K.hrShareTemplates) ?? false,
+      },
     }
   }
   return {
@@ -93,6 +98,7 @@ export function createSettings(db: Database, opts: { recognition: RecognitionCon
           change(K.location, 'settings.location', before.location, patch.location)
           change(K.sound, 'settings.sound', before.sound, patch.sound)
           change(K.hrUrl, 'settings.hr-url', before.hr.url, patch.hrUrl)
+          change(K.hrShareTemplates, 'settings.hr-share-templates', before.hr.shareTemplates, patch.hrShareTemplates)
           if (patch.hrKey !== undefined) {
             // the key itself never reaches the audit log
             if (patch.hrKey === null) db.prepare('DELETE FROM settings WHERE key = ?').run(K.hrKey)

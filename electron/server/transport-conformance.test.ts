@@ -125,6 +125,18 @@ const CASES: Case[] = [
     args: (s: Session) => ({ ...T(s), ...emb([0, 1, 0, 0]) }),
     expect: { ok: false, code: 'empty-gallery' },
   },
+  { name: 'sync status', method: 'sync/status', args: {}, expect: { ok: true, check: (d) => expect(d).toMatchObject({ configured: true, queued: 3, parked: 0, shareTemplates: false }) } },
+  { name: 'HR on a closed port', method: 'settings/update', args: (s: Session) => ({ ...T(s), hrUrl: 'http://127.0.0.1:9/' }), expect: { ok: true } },
+  {
+    name: 'sync now: HR unreachable, nothing lost',
+    method: 'sync/now',
+    args: T,
+    expect: { ok: true, check: (d) => expect(d).toMatchObject({ online: false, queued: 3, lastError: { code: 'hr-unreachable' } }) },
+  },
+  { name: 'parked', method: 'sync/parked', args: T, expect: { ok: true, check: (d) => expect(d).toEqual([]) } },
+  { name: 'retry parked', method: 'sync/retry', args: (s: Session) => ({ ...T(s), ids: ['nope'] }), expect: { ok: true, check: (d) => expect(d).toEqual({ requeued: 0 }) } },
+  { name: 'retry with bad ids', method: 'sync/retry', args: (s: Session) => ({ ...T(s), ids: [42] }), expect: { ok: false, code: 'invalid-args' } },
+  { name: 'sync status is public, parked is not', method: 'sync/parked', args: {}, expect: { ok: false, code: 'admin-required' } },
   { name: 'logout', method: 'admin/logout', args: T, expect: { ok: true, check: (d) => expect(d).toEqual({ loggedOut: true }) } },
   { name: 'after logout', method: 'people/list', args: T, expect: { ok: false, code: 'admin-required' } },
 ]
@@ -134,7 +146,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 function normalise(v: unknown): unknown {
   if (typeof v === 'string') return v.replace(new RegExp(UUID.source.slice(1, -1), 'g'), '<uuid>')
   if (Array.isArray(v)) return v.map(normalise)
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'token' || k === 'corrects' || k === 'disk' || k === 'sizeBytes' ? '<varies>' : normalise(x)]))
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'token' || k === 'corrects' || k === 'disk' || k === 'sizeBytes' || k === 'nextAttemptAt' ? '<varies>' : normalise(x)]))
   return v
 }
 
@@ -173,6 +185,7 @@ beforeAll(async () => {
     modelsDir: path.join(tmp, 'models'),
     wasmDirs: {},
     dbFile: path.join(tmp, 'http', 'hadir.db'),
+    startSync: false,
   })
   web = createHttpTransport({ baseUrl: host.url })
 })

@@ -300,6 +300,7 @@ function settingsPatch(o: Obj): SettingsPatch {
       kioskName: o.kioskName === '' ? '' : str(o, 'kioskName', 100, { optional: true, trim: true }),
       location: o.location === '' ? '' : str(o, 'location', 200, { optional: true, trim: true }),
       sound: bool(o, 'sound'),
+      hrShareTemplates: bool(o, 'hrShareTemplates'),
     },
   )
   const url = hrUrl(o)
@@ -429,4 +430,17 @@ export const VALIDATORS: Validators = {
     return withOptional(token(o), { limit: limit(o, 1000), subject: str(o, 'subject', MAX_ID_LENGTH, { optional: true, trim: true }) })
   },
   'diagnostics/get': (args) => token(object(args, true)),
+  'sync/status': empty,
+  'sync/parked': (args) => token(object(args, true)),
+  'sync/retry': (args) => {
+    const o = object(args, true)
+    if (o.ids === undefined) return token(o)
+    if (!Array.isArray(o.ids) || o.ids.length > 10_000) throw bad('ids must be a list of event ids', 'ids')
+    const ids = o.ids.map((x, i) => {
+      if (typeof x !== 'string' || x.length === 0 || x.length > 64) throw bad(`ids[${i}] is not an event id`, 'ids')
+      return x
+    })
+    return { ...token(o), ids }
+  },
+  'sync/now': (args) => token(object(args, true)),
 }

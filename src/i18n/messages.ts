@@ -47,6 +47,12 @@ const id = {
   'recent.title': 'Kehadiran terakhir',
   'status.offline': 'Tidak terhubung: kehadiran tetap disimpan di perangkat ini',
   'status.paused': 'Mode admin',
+  'sync.online': 'HR terhubung',
+  'sync.offline': 'HR tidak terhubung',
+  'sync.error': 'HR bermasalah',
+  'sync.queued': '{n} menunggu dikirim',
+  'sync.parked': '{n} ditolak HR',
+  'sync.last': 'terakhir {time}',
 } as const
 
 export type MessageKey = keyof typeof id
@@ -97,6 +103,12 @@ const en: Record<MessageKey, string> = {
   'recent.title': 'Recent check-ins',
   'status.offline': 'Not connected: attendance is still saved on this device',
   'status.paused': 'Admin mode',
+  'sync.online': 'HR connected',
+  'sync.offline': 'HR offline',
+  'sync.error': 'HR problem',
+  'sync.queued': '{n} waiting to send',
+  'sync.parked': '{n} rejected by HR',
+  'sync.last': 'last {time}',
 }
 
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { id, en }

@@ -1,5 +1,5 @@
 import { create, type StateCreator } from 'zustand'
-import type { HostInfo, KioskSettings, RecentCheckIn } from '../shared/api/contract'
+import type { HostInfo, KioskSettings, RecentCheckIn, SyncStatus } from '../shared/api/contract'
 import type { AttendanceEvent, Identification } from '../shared/domain/types'
 import type { Lang } from '../i18n/messages'
 
@@ -52,6 +52,9 @@ export type HostSlice = {
   online: boolean
   /** today's last check-ins */
   recent: RecentCheckIn[]
+  /** HR sync, for the small status on the kiosk screen */
+  sync: SyncStatus | null
+  setSync: (sync: SyncStatus | null) => void
   setHostInfo: (info: HostInfo) => void
   setLang: (lang: Lang) => void
   setSettings: (s: KioskSettings) => void
@@ -79,6 +82,8 @@ const createHostSlice: StateCreator<KioskState, [], [], HostSlice> = (set) => ({
   settings: null,
   online: true,
   recent: [],
+  sync: null,
+  setSync: (sync) => set({ sync }),
   setHostInfo: (hostInfo) => set({ hostInfo }),
   setLang: (lang) => set({ lang }),
   setSettings: (settings) => set({ settings }),

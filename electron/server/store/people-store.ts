@@ -269,6 +269,8 @@ export function deletePerson(db: Database, id: string, ctx: { now: number; actor
       const res = db.prepare('DELETE FROM people WHERE id = ?').run(id)
       if (res.changes === 0) return { deleted: false, templates: 0 }
       appendAudit(db, { at: ctx.now, actor: ctx.actor, action: 'person.delete', subject: id, details: { templates: n } })
+      // other kiosks of the company erase their copies too (HR sync, when template sharing is on)
+      if (n > 0) db.prepare('INSERT INTO tombstones (person_id, deleted_at) VALUES (?, ?)').run(id, ctx.now)
       return { deleted: true, templates: n }
     })(),
   )

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { Database } from 'better-sqlite3'
 import { HadirError } from '../../../src/shared/api/result'
 import type { ModelTag } from '../../../src/shared/domain/types'
@@ -13,8 +14,12 @@ export type NewTemplate = {
   model: ModelTag
   embedding: Float32Array
   quality?: number | null
-  /** where it came from: 'kiosk', 'cli', 'http', 'ipc'… */
+  /** where it came from: 'kiosk', 'cli', 'http', 'ipc', 'hr'… */
   source: string
+  /** global id (a pulled template keeps the id it has at HR); default a new UUID */
+  uid?: string
+  /** the kiosk that enrolled it, when it came through HR; null = enrolled here */
+  originKiosk?: string | null
 }
 
 /** Stores one template; audited (without the embedding). Throws 'not-found' if the person does not exist. */
@@ -25,10 +30,23 @@ export function addTemplate(db: Database, t: NewTemplate, ctx: { now: number; ac
       if (!person) throw new HadirError('not-found', `No person with id ${t.personId}`, { personId: t.personId })
       const res = db
         .prepare(
-          `INSERT INTO face_templates (person_id, model_id, model_version, dim, embedding, quality, source, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO face_templates (person_id, model_id, model_version, dim, embedding, quality, source, created_at, uid, origin_kiosk, shared_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(t.personId, t.model.modelId, t.model.modelVersion, t.embedding.length, encodeEmbedding(t.embedding), t.quality ?? null, t.source, ctx.now)
+        .run(
+          t.personId,
+          t.model.modelId,
+          t.model.modelVersion,
+          t.embedding.length,
+          encodeEmbedding(t.embedding),
+          t.quality ?? null,
+          t.source,
+          ctx.now,
+          t.uid ?? randomUUID(),
+          t.originKiosk ?? null,
+          // a template that came from another kiosk is not shared back
+          t.originKiosk ? ctx.now : null,
+        )
       const id = Number(res.lastInsertRowid)
       appendAudit(db, {
         at: ctx.now,
@@ -69,13 +87,14 @@ export function countTemplates(db: Database, personId: string, model?: ModelTag)
  * Deletes every template of one person, of every model (before enrolling them again); audited
  * ('templates.clear', `{ count }`). Returns how many were deleted. Unknown person → HadirError('not-found').
  */
-export function deleteTemplatesOf(db: Database, personId: string, ctx: { now: number; actor: string }): number {
+export function deleteTemplatesOf(db: Database, personId: string, ctx: { now: number; actor: string; /** record a tombstone for other kiosks (not when applying theirs) */ tombstone?: boolean }): number {
   return withDbErrors(() =>
     db.transaction(() => {
       const person = db.prepare('SELECT 1 FROM people WHERE id = ?').get(personId)
       if (!person) throw new HadirError('not-found', `No person with id ${personId}`, { personId })
       const count = db.prepare('DELETE FROM face_templates WHERE person_id = ?').run(personId).changes
       appendAudit(db, { at: ctx.now, actor: ctx.actor, action: 'templates.clear', subject: personId, details: { count } })
+      if (count > 0 && ctx.tombstone !== false) db.prepare('INSERT INTO tombstones (person_id, deleted_at) VALUES (?, ?)').run(personId, ctx.now)
       db.prepare('UPDATE people SET updated_at = ? WHERE id = ?').run(ctx.now, personId)
       return count
     })(),

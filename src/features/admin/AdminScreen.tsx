@@ -9,12 +9,14 @@ import { DiagnosticsPanel } from './DiagnosticsPanel'
 import { ta, type AdminMessageKey } from './messages'
 import { PeoplePanel } from './PeoplePanel'
 import { SettingsPanel } from './SettingsPanel'
+import { SyncPanel } from './SyncPanel'
 import { useLang } from './ui'
 
 const TAB_LABEL: Record<AdminTab, AdminMessageKey> = {
   people: 'tab.people',
   attendance: 'tab.attendance',
   settings: 'tab.settings',
+  sync: 'tab.sync',
   diagnostics: 'tab.diagnostics',
   audit: 'tab.audit',
 }
@@ -57,6 +59,7 @@ export function AdminScreen({ api }: { api: ApiClient }) {
         {tab === 'people' ? <PeoplePanel api={api} /> : null}
         {tab === 'attendance' ? <AttendancePanel api={api} /> : null}
         {tab === 'settings' ? <SettingsPanel api={api} /> : null}
+        {tab === 'sync' ? <SyncPanel api={api} /> : null}
         {tab === 'diagnostics' ? <DiagnosticsPanel api={api} /> : null}
         {tab === 'audit' ? <AuditPanel api={api} /> : null}
       </main>

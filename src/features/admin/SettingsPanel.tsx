@@ -262,6 +262,15 @@ export function SettingsPanel({ api }: { api: ApiClient }) {
               </button>
             ) : null}
           </div>
+          <div className="admin-check-block">
+            <label className="admin-check">
+              <input type="checkbox" data-testid="set-hr-share-templates" checked={draft.hrShareTemplates} onChange={(e) => set('hrShareTemplates', e.target.checked)} />
+              <span>{ta(lang, 'set.hr-share')}</span>
+            </label>
+            <p className="admin-check-hint admin-muted" data-testid="set-hr-share-templates-hint">
+              {ta(lang, 'set.hr-share.hint')}
+            </p>
+          </div>
         </fieldset>
 
         <NoticeLine notice={notice} testId="settings-message" />

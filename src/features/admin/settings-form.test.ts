@@ -13,7 +13,7 @@ const SETTINGS: KioskSettings = {
   kioskName: 'Lobby',
   location: 'Jakarta',
   sound: true,
-  hr: { url: null, keySet: true },
+  hr: { url: null, keySet: true, shareTemplates: false },
 }
 
 describe('settings form', () => {
@@ -30,9 +30,17 @@ describe('settings form', () => {
     })
   })
   it('sends a typed HR key but never an empty one; clearing the URL sends null', () => {
-    const s = { ...SETTINGS, hr: { url: 'https://hr', keySet: false } }
+    const s = { ...SETTINGS, hr: { url: 'https://hr', keySet: false, shareTemplates: false } }
     expect(settingsPatch(s, { ...draftFromSettings(s), hrKey: 'secret', hrUrl: '' })).toEqual({ ok: true, patch: { hrKey: 'secret', hrUrl: null } })
     expect(draftFromSettings(s).hrKey).toBe('')
+  })
+  it('sends template sharing only when it changes (biometric data: off unless turned on)', () => {
+    expect(draftFromSettings(SETTINGS).hrShareTemplates).toBe(false)
+    expect(settingsPatch(SETTINGS, { ...draftFromSettings(SETTINGS), hrShareTemplates: true })).toEqual({ ok: true, patch: { hrShareTemplates: true } })
+    const on = { ...SETTINGS, hr: { ...SETTINGS.hr, shareTemplates: true } }
+    expect(draftFromSettings(on).hrShareTemplates).toBe(true)
+    expect(settingsPatch(on, draftFromSettings(on))).toEqual({ ok: true, patch: {} })
+    expect(settingsPatch(on, { ...draftFromSettings(on), hrShareTemplates: false })).toEqual({ ok: true, patch: { hrShareTemplates: false } })
   })
   it('chooses a camera by device id, null for the first one', () => {
     const d = { ...draftFromSettings(SETTINGS), deviceId: 'cam-2' }

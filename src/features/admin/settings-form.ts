@@ -30,6 +30,8 @@ export type SettingsDraft = {
   hrUrl: string
   /** a new HR key; '' leaves the stored key as it is */
   hrKey: string
+  /** enrollments (face templates, biometric data) go to the company's other kiosks through HR */
+  hrShareTemplates: boolean
 }
 
 export const resolutionValue = (width: number, height: number) => `${width}x${height}`
@@ -51,6 +53,7 @@ export function draftFromSettings(s: KioskSettings): SettingsDraft {
     sound: s.sound,
     hrUrl: s.hr.url ?? '',
     hrKey: '',
+    hrShareTemplates: s.hr.shareTemplates === true,
   }
 }
 
@@ -102,6 +105,7 @@ export function settingsPatch(s: KioskSettings, d: SettingsDraft): { ok: true; p
   const hrUrl = d.hrUrl.trim() === '' ? null : d.hrUrl.trim()
   if (hrUrl !== s.hr.url) patch.hrUrl = hrUrl
   if (d.hrKey !== '') patch.hrKey = d.hrKey
+  if (d.hrShareTemplates !== (s.hr.shareTemplates === true)) patch.hrShareTemplates = d.hrShareTemplates
   return { ok: true, patch }
 }
 

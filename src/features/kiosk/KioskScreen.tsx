@@ -43,6 +43,36 @@ function RecentList({ api, lang }: { api: ApiClient; lang: Lang }) {
   )
 }
 
+/** HR sync in one line (nothing when no HR server is set): online or not, queue, last success. */
+function SyncBadge({ api, lang }: { api: ApiClient; lang: Lang }) {
+  const sync = useKioskStore((s) => s.sync)
+  const setSync = useKioskStore((s) => s.setSync)
+  useEffect(() => {
+    let stop = false
+    const poll = async () => {
+      const r = await api.invoke('sync/status', {})
+      if (!stop) setSync(r.ok ? r.data : null)
+    }
+    void poll()
+    const id = setInterval(() => void poll(), 10_000)
+    return () => {
+      stop = true
+      clearInterval(id)
+    }
+  }, [api, setSync])
+  if (!sync?.configured) return null
+  const state = sync.online === false ? 'offline' : sync.lastError ? 'error' : 'online'
+  const parts = [t(lang, state === 'offline' ? 'sync.offline' : state === 'error' ? 'sync.error' : 'sync.online')]
+  if (sync.queued > 0) parts.push(t(lang, 'sync.queued', { n: String(sync.queued) }))
+  if (sync.parked > 0) parts.push(t(lang, 'sync.parked', { n: String(sync.parked) }))
+  if (sync.lastSuccessAt) parts.push(t(lang, 'sync.last', { time: formatTime(sync.lastSuccessAt) }))
+  return (
+    <div className={`sync-badge sync-${state}`} data-testid="sync-badge" data-state={state} data-queued={sync.queued}>
+      {parts.join(' · ')}
+    </div>
+  )
+}
+
 /** Ask mode: two big buttons for the recognised person. */
 function AskDirection({ api, lang }: { api: ApiClient; lang: Lang }) {
   const ask = useKioskStore((s) => s.ask)
@@ -125,6 +155,7 @@ export function KioskScreen({ api }: { api: ApiClient }) {
         <canvas ref={overlayRef} className="camera-overlay" />
         <div className="face-guide" aria-hidden="true" />
         <RecentList api={api} lang={lang} />
+        <SyncBadge api={api} lang={lang} />
         {online ? null : (
           <div className="offline" data-testid="offline">
             {t(lang, 'status.offline')}

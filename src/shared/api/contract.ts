@@ -57,8 +57,12 @@ export type KioskSettings = {
   kioskName: string
   location: string
   sound: boolean
-  /** HR server address; `keySet` says a key is stored (the key itself is a secret and never shown again) */
-  hr: { url: string | null; keySet: boolean }
+  /**
+   * HR server address; `keySet` says a key is stored (the key itself is a secret and never shown
+   * again); `shareTemplates`: enrollments are shared with the company's other kiosks through HR
+   * (biometric data: off unless an admin turns it on)
+   */
+  hr: { url: string | null; keySet: boolean; shareTemplates: boolean }
 }
 
 /** What an admin may change; omitted fields stay. `hrKey: null` removes the key. */
@@ -73,7 +77,29 @@ export type SettingsPatch = {
   sound?: boolean
   hrUrl?: string | null
   hrKey?: string | null
+  hrShareTemplates?: boolean
 }
+
+/** Where the HR sync stands (no personal data: the kiosk screen shows part of it). */
+export type SyncStatus = {
+  /** an HR address and key are set */
+  configured: boolean
+  /** the last request reached HR (null: not configured or nothing tried yet) */
+  online: boolean | null
+  /** attendance events waiting to be delivered */
+  queued: number
+  /** events HR rejected, waiting for an admin */
+  parked: number
+  oldestQueuedAt: number | null
+  lastSuccessAt: number | null
+  lastAttemptAt: number | null
+  nextAttemptAt: number | null
+  lastError: { code: string; message: string; at: number } | null
+  shareTemplates: boolean
+}
+
+/** An event HR rejected, parked for the admin. */
+export type ParkedEvent = { id: string; kind: 'event' | 'correction' | 'void'; personId: string; at: number; reason: string; parkedAt: number | null }
 
 /** Admin mode, opened with the PIN. */
 export type AdminStatus = { pinSet: boolean; lockedUntil: number | null }
@@ -166,6 +192,14 @@ export type ApiHandlers = {
   'attendance/export': (args: AdminArgs & { from: number; to: number; personId?: string; kind: 'events' | 'summary' }) => { filename: string; csv: string; rows: number }
 
   'audit/list': (args: AdminArgs & { limit?: number; subject?: string }) => AuditEntry[]
+
+  /** HR sync: online/offline, queue depth, last success (the kiosk screen shows it small) */
+  'sync/status': (args: Record<string, never>) => SyncStatus
+  'sync/parked': (args: AdminArgs) => ParkedEvent[]
+  /** puts parked events (all, or the given ids) back in the queue */
+  'sync/retry': (args: AdminArgs & { ids?: string[] }) => { requeued: number }
+  /** one sync round now (deliver, pull roster and templates, heartbeat) */
+  'sync/now': (args: AdminArgs) => SyncStatus
   'diagnostics/get': (args: AdminArgs) => Diagnostics
 }
 
@@ -189,6 +223,9 @@ export const ADMIN_METHODS: ReadonlySet<ApiMethod> = new Set<ApiMethod>([
   'attendance/export',
   'audit/list',
   'diagnostics/get',
+  'sync/parked',
+  'sync/retry',
+  'sync/now',
 ])
 
 export type ApiMethod = keyof ApiHandlers
@@ -223,6 +260,10 @@ export const API_METHODS: readonly ApiMethod[] = [
   'attendance/export',
   'audit/list',
   'diagnostics/get',
+  'sync/status',
+  'sync/parked',
+  'sync/retry',
+  'sync/now',
 ] as const
 
 /**
