@@ -217,6 +217,17 @@ describe('roster and templates', () => {
     ])
   })
 
+  it('a cursor HR no longer knows: the roster is pulled again from the beginning', async () => {
+    server.setEmployee({ id: 'E1', name: 'Siti Aminah' })
+    const k = await kiosk()
+    k.app.db.prepare(`INSERT INTO sync_state (key, value) VALUES ('roster.cursor', '"not-a-cursor"')`).run()
+    await k.app.sync.syncOnce({ force: true })
+    expect(k.app.sync.status().lastError?.code).toBe('hr-bad-cursor')
+    await k.app.sync.syncOnce({ force: true })
+    expect(k.app.db.prepare('SELECT id FROM people').all()).toEqual([{ id: 'E1' }])
+    expect(k.app.sync.status().lastError).toBeNull()
+  })
+
   it('an enrollment at the front door is recognised at the warehouse; a deletion follows as a tombstone', async () => {
     const front = await kiosk({ kioskId: 'front-door', shareTemplates: true })
     const warehouse = await kiosk({ kioskId: 'warehouse', shareTemplates: true })

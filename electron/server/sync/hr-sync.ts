@@ -83,6 +83,7 @@ export type SyncErrorCode =
   | 'hr-stale-response'
   | 'hr-bad-response'
   | 'hr-rejected-request'
+  | 'hr-bad-cursor'
 
 export class SyncError extends Error {
   override name = 'SyncError'
@@ -212,6 +213,7 @@ export function createHrSync(o: SyncOptions): HrSync {
       throw new SyncError('hr-unauthorized', `HR refused the kiosk's signature (${res.status}): check the HR key in admin settings`)
     }
     if (res.status === 413) throw new SyncError('hr-rejected-request', 'HR refused the batch as too large')
+    if (res.status === 400 && /"bad-cursor"/.test(raw)) throw new SyncError('hr-bad-cursor', 'HR did not know the sync cursor: the next pull starts from the beginning')
     if (res.status !== 200) throw new SyncError('hr-rejected-request', `HR answered ${res.status}`)
     const v = verifySignature(cfg.key, (h) => res.headers.get(h), raw, o.now())
     if (!v.ok) {
@@ -301,7 +303,10 @@ export function createHrSync(o: SyncOptions): HrSync {
   async function pullRoster(cfg: { url: string; key: string }): Promise<void> {
     for (let page = 0; page < 100; page++) {
       const cursor = readState<string>('roster.cursor') ?? ''
-      const res = await call<RosterResponse>(cfg, 'GET', PATHS.roster, undefined, { since: cursor, limit: '500' })
+      const res = await call<RosterResponse>(cfg, 'GET', PATHS.roster, undefined, { since: cursor, limit: '500' }).catch((err: unknown) => {
+        if (err instanceof SyncError && err.code === 'hr-bad-cursor') withDbErrors(() => writeState('roster.cursor', ''))
+        throw err
+      })
       if (!res || !Array.isArray(res.employees) || typeof res.cursor !== 'string') throw new SyncError('hr-bad-response', "HR's roster answer is malformed")
       let invalid = 0
       let changed = 0
@@ -389,7 +394,10 @@ export function createHrSync(o: SyncOptions): HrSync {
     }
     for (let page = 0; page < 100; page++) {
       const cursor = readState<string>('templates.cursor') ?? ''
-      const res = await call<TemplatesPullResponse>(cfg, 'GET', PATHS.templatesPull, undefined, { since: cursor, limit: '200', kioskId: o.kioskId })
+      const res = await call<TemplatesPullResponse>(cfg, 'GET', PATHS.templatesPull, undefined, { since: cursor, limit: '200', kioskId: o.kioskId }).catch((err: unknown) => {
+        if (err instanceof SyncError && err.code === 'hr-bad-cursor') withDbErrors(() => writeState('templates.cursor', ''))
+        throw err
+      })
       if (!res || !Array.isArray(res.templates) || !Array.isArray(res.tombstones) || typeof res.cursor !== 'string') throw new SyncError('hr-bad-response', "HR's template pull answer is malformed")
       let unknownModel = 0
       let added = 0
