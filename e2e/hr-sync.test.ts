@@ -19,13 +19,8 @@ test.describe('HR sync (web host, reference HR server, fake camera)', () => {
       await withKiosk({ camera: { y4m: y4mFromPhoto(face('identities', 'angelina', '3.jpg')) }, enroll: { angelina: [face('identities', 'angelina', '1.jpg')] }, locale: 'en-GB' }, async (kiosk, host) => {
         const page = kiosk.page
         // an installer sets the PIN and the HR server through the same API the admin screen uses
-        const call = async (method: string, args: unknown) =>
-          (await (await fetch(`${host.url}api/invoke/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ args }) })).json()) as {
-            ok: boolean
-            data?: { token?: string }
-          }
-        const session = await call('admin/set-pin', { pin: PIN })
-        expect(await call('settings/update', { token: session.data?.token, hrUrl: hr.url, hrKey: SECRET })).toMatchObject({ ok: true })
+        const session = (await host.call('admin/set-pin', { pin: PIN })) as { ok: boolean; data?: { token?: string } }
+        expect(await host.call('settings/update', { token: session.data?.token, hrUrl: hr.url, hrKey: SECRET })).toMatchObject({ ok: true })
 
         await kiosk.waitForPhase(/recognised|already-recorded/)
         // the kiosk screen shows HR's state in one line; the rejected event is counted

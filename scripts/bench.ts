@@ -223,12 +223,7 @@ async function decisionLatency(strictness: 'off' | 'normal'): Promise<{ p50: num
   enrollWithCli(dataDir, { angelina: [join(IDENTITIES, 'angelina', '1.jpg')] })
   const host = await startWebHost(dataDir)
   // settings are an admin's: set the first PIN (which opens admin mode), then change the strictness
-  const post = async (method: string, args: unknown) =>
-    (await (await fetch(`${host.url}api/invoke/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ args }) })).json()) as {
-      ok: boolean
-      data?: { token?: string }
-      error?: { message: string }
-    }
+  const post = async (method: string, args: unknown) => (await host.call(method, args)) as { ok: boolean; data?: { token?: string }; error?: { message: string } }
   const session = await post('admin/set-pin', { pin: '20261122' })
   const changed = await post('settings/update', { token: session.data?.token, livenessStrictness: strictness })
   if (!changed.ok) throw new Error(`bench: cannot set liveness strictness: ${changed.error?.message ?? 'unknown error'}`)

@@ -57,13 +57,11 @@ describe('startHost', () => {
 
   it('serves files with content types and COOP/COEP/CORP headers', async () => {
     const cases: Array<[string, string, string]> = [
-      ['/', 'text/html; charset=utf-8', '<!doctype html><title>Hadir</title>'],
       ['/assets/app.mjs', 'text/javascript; charset=utf-8', 'export {}'],
       ['/models/manifest.json', 'application/json; charset=utf-8', '{"a":1}'],
       ['/models/human/blazeface.bin', 'application/octet-stream', 'BIN'],
       ['/models/recognition/arc.onnx', 'application/octet-stream', 'ONNX'],
       ['/wasm/ort/ort-wasm-simd.wasm', 'application/wasm', 'WASM'],
-      ['/enroll', 'text/html; charset=utf-8', '<!doctype html><title>Hadir</title>'],
     ]
     for (const [url, type, body] of cases) {
       const res = await fetch(new URL(url, host.url))
@@ -73,6 +71,14 @@ describe('startHost', () => {
       expect(res.headers.get('cross-origin-embedder-policy')).toBe('require-corp')
       expect(res.headers.get('cross-origin-resource-policy')).toBe('same-origin')
       expect(await res.text(), url).toBe(body)
+    }
+    // index.html (for / and extension-less routes) carries the per-launch API token
+    for (const url of ['/', '/enroll']) {
+      const res = await fetch(new URL(url, host.url))
+      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8')
+      expect(res.headers.get('cache-control')).toBe('no-store')
+      expect(res.headers.get('cross-origin-embedder-policy')).toBe('require-corp')
+      expect(await res.text()).toBe(`<!doctype html><meta name="hadir-api-token" content="${host.apiToken}"><title>Hadir</title>`)
     }
     const missing = await fetch(new URL('/assets/missing.js', host.url))
     expect(missing.status).toBe(404)
@@ -101,9 +107,16 @@ describe('startHost', () => {
     expect(resolveInside(path.join(tmp, 'models'), 'manifest.json')?.size).toBe(7)
   })
 
-  it('answers the API with the store behind it', async () => {
-    const res = await fetch(new URL('/api/invoke/host/info', host.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+  it('answers the API with the store behind it, only with the per-launch token', async () => {
+    const call = (headers: Record<string, string>) => fetch(new URL('/api/invoke/host/info', host.url), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' })
+    const res = await call({ 'x-hadir-token': host.apiToken })
     expect(await res.json()).toMatchObject({ ok: true, data: { kind: 'web', modelBaseUrl: '/models/', wasmBaseUrl: '/wasm/', embeddingModel: TEST_MODEL } })
+    for (const headers of [{}, { 'x-hadir-token': 'guess' }, { 'x-hadir-token': `${host.apiToken}x` }]) {
+      const refused = await call(headers)
+      expect(refused.status).toBe(401)
+      expect(await refused.json()).toMatchObject({ ok: false, error: { code: 'unauthorized' } })
+    }
+    expect(host.apiToken.length).toBeGreaterThanOrEqual(32)
   })
 })
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -5,6 +6,7 @@ import path from 'node:path'
 import { toApiError } from '../../src/shared/api/result'
 import { defaultDbFile } from '../server/db/open-db'
 import { modelInventory } from '../server/models/manifest'
+import { TOKEN_META_NAME } from '../../src/shared/api/transport'
 import { createApp, type App, type CreateAppOptions, type EmbeddingModelInfo } from '../server/create-app'
 import type { RecognitionConfig } from '../../src/shared/face/decide'
 import { createApiRequestHandler, setSecurityHeaders } from './http-transport'
@@ -61,6 +63,8 @@ export type HostOptions = {
   wasmBaseUrl?: string
   /** run the HR sync worker (default true) */
   startSync?: boolean
+  /** the per-launch API token (default: 24 random bytes; HADIR_API_TOKEN in main()) */
+  apiToken?: string
   /** HR sync options (tests) */
   sync?: CreateAppOptions['sync']
 }
@@ -70,6 +74,8 @@ export type StartedHost = {
   url: string
   port: number
   app: App
+  /** every API call must carry it (x-hadir-token); the kiosk page gets it inside index.html */
+  apiToken: string
   close: () => Promise<void>
 }
 
@@ -145,7 +151,7 @@ export function resolveStaticPath(dirs: Pick<HostOptions, 'rendererDir' | 'model
 }
 
 /** node:http handler for GET/HEAD of static files (see resolveStaticPath). */
-export function createStaticHandler(opts: Pick<HostOptions, 'rendererDir' | 'modelsDir' | 'wasmDirs'>) {
+export function createStaticHandler(opts: Pick<HostOptions, 'rendererDir' | 'modelsDir' | 'wasmDirs'>, apiToken?: string) {
   return (req: http.IncomingMessage, res: http.ServerResponse): void => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       sendText(res, 405, 'Method not allowed', { Allow: 'GET, HEAD' })
@@ -164,8 +170,29 @@ export function createStaticHandler(opts: Pick<HostOptions, 'rendererDir' | 'mod
       sendText(res, 404, 'Not found')
       return
     }
+    if (apiToken !== undefined && path.basename(target.file) === 'index.html' && path.dirname(target.file) === path.resolve(opts.rendererDir)) {
+      sendIndexWithToken(req, res, target.file, apiToken)
+      return
+    }
     sendFile(req, res, target)
   }
+}
+
+/** index.html with the per-launch API token in a meta tag (only a page from this origin can read it). */
+function sendIndexWithToken(req: http.IncomingMessage, res: http.ServerResponse, file: string, token: string): void {
+  let html: string
+  try {
+    html = fs.readFileSync(file, 'utf8')
+  } catch {
+    sendText(res, 404, 'Not found')
+    return
+  }
+  const meta = `<meta name="${TOKEN_META_NAME}" content="${token}">`
+  const doctype = /^\s*<!doctype[^>]*>/i.exec(html)
+  const body = html.includes('</head>') ? html.replace('</head>', `${meta}</head>`) : doctype ? `${doctype[0]}${meta}${html.slice(doctype[0].length)}` : `${meta}${html}`
+  setSecurityHeaders(res)
+  res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' })
+  res.end(req.method === 'HEAD' ? undefined : body)
 }
 
 /**
@@ -189,8 +216,9 @@ export async function startHost(opts: HostOptions): Promise<StartedHost> {
     startSync: opts.startSync ?? true,
     ...(opts.sync ? { sync: opts.sync } : {}),
   })
-  const api = createApiRequestHandler(app.dispatch)
-  const statics = createStaticHandler(opts)
+  const apiToken = opts.apiToken ?? randomBytes(24).toString('base64url')
+  const api = createApiRequestHandler(app.dispatch, { token: apiToken })
+  const statics = createStaticHandler(opts, apiToken)
   const server = http.createServer((req, res) => {
     try {
       if (!api(req, res)) statics(req, res)
@@ -220,6 +248,7 @@ export async function startHost(opts: HostOptions): Promise<StartedHost> {
     url: `http://${urlHost}:${port}/`,
     port,
     app,
+    apiToken,
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => {
@@ -255,7 +284,9 @@ export function portFromEnv(env: NodeJS.ProcessEnv): number {
  * `Hadir web kiosk: http://127.0.0.1:<port>/` and closes cleanly on SIGINT/SIGTERM.
  */
 export async function main(opts: HostMainOptions, env: NodeJS.ProcessEnv = process.env, out: (line: string) => void = (l) => console.log(l)): Promise<StartedHost> {
-  const host = await startHost({ ...opts, port: opts.port ?? portFromEnv(env), dbFile: opts.dbFile ?? defaultDbFile(env) })
+  // HADIR_API_TOKEN fixes the token (tests and scripts that call the API directly); otherwise random per launch
+  const token = env.HADIR_API_TOKEN
+  const host = await startHost({ ...opts, port: opts.port ?? portFromEnv(env), dbFile: opts.dbFile ?? defaultDbFile(env), ...(token ? { apiToken: token } : {}) })
   out(`Hadir web kiosk: ${host.url}`)
   const stop = () => {
     void host.close().then(() => process.exit(0))

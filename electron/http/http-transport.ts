@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { HTTP_INVOKE_PREFIX } from '../../src/shared/api/transport'
+import { timingSafeEqual } from 'node:crypto'
+import { HTTP_INVOKE_PREFIX, HTTP_TOKEN_HEADER } from '../../src/shared/api/transport'
 import type { ApiError, ApiResult } from '../../src/shared/api/result'
 import type { DispatchFn } from '../server/dispatch'
 
@@ -50,6 +51,16 @@ export type ApiRequestHandlerOptions = {
   maxBodyBytes?: number
   /** accept any Host header (default: loopback names only, against DNS rebinding) */
   allowAnyHost?: boolean
+  /** per-launch token every call must carry in the x-hadir-token header (the host always sets one) */
+  token?: string
+}
+
+/** Constant-time comparison of the presented token. */
+export function tokenMatches(expected: string, given: string | string[] | undefined): boolean {
+  if (typeof given !== 'string') return false
+  const a = Buffer.from(expected)
+  const b = Buffer.from(given)
+  return a.length === b.length && timingSafeEqual(a, b)
 }
 
 /**
@@ -75,6 +86,11 @@ export function createApiRequestHandler(dispatchFn: DispatchFn, opts: ApiRequest
     if (origin !== undefined && origin !== `http://${req.headers.host}`) {
       req.resume()
       sendJson(res, 403, fail('transport-error', 'Cross-origin API calls are not allowed'))
+      return true
+    }
+    if (opts.token !== undefined && !tokenMatches(opts.token, req.headers[HTTP_TOKEN_HEADER])) {
+      req.resume()
+      sendJson(res, 401, fail('unauthorized', 'Missing or wrong API token: reload the kiosk page'))
       return true
     }
     if (!pathname.startsWith(HTTP_INVOKE_PREFIX)) {

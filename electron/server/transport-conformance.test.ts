@@ -187,7 +187,7 @@ beforeAll(async () => {
     dbFile: path.join(tmp, 'http', 'hadir.db'),
     startSync: false,
   })
-  web = createHttpTransport({ baseUrl: host.url })
+  web = createHttpTransport({ baseUrl: host.url, token: host.apiToken })
 })
 
 afterAll(async () => {

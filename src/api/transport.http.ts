@@ -1,10 +1,12 @@
 import type { ApiResult } from '../shared/api/result'
-import { httpInvokePath, type ApiTransport } from '../shared/api/transport'
+import { HTTP_TOKEN_HEADER, httpInvokePath, type ApiTransport } from '../shared/api/transport'
 
 export type HttpTransportOptions = {
   /** origin of the Node host; default '' (same origin as the page) */
   baseUrl?: string
   fetch?: typeof fetch
+  /** the web host's per-launch API token (sent on every call) */
+  token?: string
 }
 
 function isApiResult(v: unknown): v is ApiResult<unknown> {
@@ -28,7 +30,7 @@ export function createHttpTransport(opts: HttpTransportOptions = {}): ApiTranspo
       try {
         res = await doFetch(`${baseUrl}${httpInvokePath(method)}`, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
+          headers: { 'Content-Type': 'application/json', ...(opts.token ? { [HTTP_TOKEN_HEADER]: opts.token } : {}) },
           body: JSON.stringify({ args }),
         })
       } catch (err) {

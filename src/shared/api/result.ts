@@ -29,6 +29,7 @@ export type ApiErrorCode =
   | 'admin-locked'
   | 'empty-export'
   | 'transport-error'
+  | 'unauthorized'
   | 'internal'
 
 /** Plain, structured-clone and JSON-safe error. */
