@@ -30,8 +30,8 @@ test.describe('kiosk in the Electron shell', () => {
     })
     try {
       const kiosk = new KioskPage(await app.firstWindow())
-      // the preload exposes only invoke, and Node is not in the renderer
-      expect(await kiosk.page.evaluate(() => Object.keys((window as unknown as { kiosk: object }).kiosk).sort())).toEqual(['invoke'])
+      // the preload exposes only invoke and on, and Node is not in the renderer
+      expect(await kiosk.page.evaluate(() => Object.keys((window as unknown as { kiosk: object }).kiosk).sort())).toEqual(['invoke', 'on'])
       expect(await kiosk.page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined')
       await kiosk.waitForPhase(/recognised|already-recorded/)
       await expect(kiosk.bannerName()).toContainText('angelina')

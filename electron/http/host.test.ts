@@ -111,7 +111,8 @@ describe('startHost', () => {
     const call = (headers: Record<string, string>) => fetch(new URL('/api/invoke/host/info', host.url), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' })
     const res = await call({ 'x-hadir-token': host.apiToken })
     expect(await res.json()).toMatchObject({ ok: true, data: { kind: 'web', modelBaseUrl: '/models/', wasmBaseUrl: '/wasm/', embeddingModel: TEST_MODEL } })
-    for (const headers of [{}, { 'x-hadir-token': 'guess' }, { 'x-hadir-token': `${host.apiToken}x` }]) {
+    const wrong: Array<Record<string, string>> = [{}, { 'x-hadir-token': 'guess' }, { 'x-hadir-token': `${host.apiToken}x` }]
+    for (const headers of wrong) {
       const refused = await call(headers)
       expect(refused.status).toBe(401)
       expect(await refused.json()).toMatchObject({ ok: false, error: { code: 'unauthorized' } })

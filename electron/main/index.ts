@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { app, BrowserWindow, dialog, ipcMain, protocol, session } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, Menu, powerMonitor, powerSaveBlocker, protocol, session } from 'electron'
 import { toApiError } from '../../src/shared/api/result'
 import { createApp, type App } from '../server/create-app'
 import { defaultDbFile } from '../server/db/open-db'
@@ -14,6 +14,8 @@ import { embeddingModelTag, recognitionConfig, verifyModels, modelInventory } fr
 import { servedDirs } from '../server/served-dirs'
 import { contentTypeFor, resolveStaticPath } from '../http/host'
 import { registerIpc } from './ipc-transport'
+import { isBlockedShortcut, kioskWindowOptions, RendererWatchdog, RestartBudget } from './kiosk-policy'
+import { IPC_EVENT_RESUME } from '../../src/shared/api/transport'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const ORIGIN = 'app://hadir'
@@ -22,9 +24,22 @@ protocol.registerSchemesAsPrivileged([
   { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, stream: true } },
 ])
 
+// one kiosk per machine: a second start focuses the first
 if (!app.requestSingleInstanceLock()) app.quit()
+app.on('second-instance', () => {
+  const w = mainWindow
+  if (w) {
+    if (w.isMinimized()) w.restore()
+    w.focus()
+  }
+})
 
 let core: App | null = null
+let mainWindow: BrowserWindow | null = null
+/** set only by an admin's quit (or the OS shutting down): otherwise the window refuses to close */
+let quitting = false
+const dev = Boolean(process.env['ELECTRON_RENDERER_URL'])
+const log = (msg: string) => console.error(`[hadir] ${msg}`)
 
 function registerAppProtocol(dirs: ReturnType<typeof servedDirs>): void {
   protocol.handle('app', async (request) => {
@@ -50,22 +65,57 @@ function registerAppProtocol(dirs: ReturnType<typeof servedDirs>): void {
 }
 
 async function createWindow(): Promise<void> {
-  const win = new BrowserWindow({
-    fullscreen: true,
-    kiosk: !process.env['ELECTRON_RENDERER_URL'],
-    autoHideMenuBar: true,
-    backgroundColor: '#0f172a',
-    webPreferences: {
-      preload: join(here, '../preload/index.cjs'),
-      sandbox: true,
-      contextIsolation: true,
-      nodeIntegration: false,
-    },
-  })
+  Menu.setApplicationMenu(null)
+  const win = new BrowserWindow(kioskWindowOptions({ preload: join(here, '../preload/index.cjs'), dev }))
+  mainWindow = win
+  const ours = (url: string) => url.startsWith(ORIGIN) || (dev && url.startsWith(process.env['ELECTRON_RENDERER_URL'] ?? ORIGIN))
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }))
   win.webContents.on('will-navigate', (e, url) => {
-    if (!url.startsWith(ORIGIN) && !url.startsWith(process.env['ELECTRON_RENDERER_URL'] ?? ORIGIN)) e.preventDefault()
+    if (!ours(url)) e.preventDefault()
   })
+  win.webContents.on('will-redirect', (e, url) => {
+    if (!ours(url)) e.preventDefault()
+  })
+  win.webContents.on('will-attach-webview', (e) => e.preventDefault())
+  // a passer-by cannot close, reload, zoom or leave full screen: exit only through admin mode
+  win.webContents.on('before-input-event', (e, input) => {
+    if (!dev && isBlockedShortcut(input)) e.preventDefault()
+  })
+  win.on('close', (e) => {
+    if (!quitting && !dev) e.preventDefault()
+  })
+  win.once('ready-to-show', () => win.show())
+
+  // a crashed renderer reloads (within a budget); a hung one is detected and restarted
+  const budget = new RestartBudget()
+  const reload = (why: string) => {
+    if (win.isDestroyed()) return
+    if (!budget.allow(Date.now())) {
+      log(`renderer ${why} again: not reloading (5 restarts in 5 minutes)`)
+      void dialog.showMessageBox(win, { type: 'error', message: 'Hadir keeps failing. Call the administrator.', detail: `Last reason: ${why}` })
+      return
+    }
+    log(`renderer ${why}: reloading`)
+    setTimeout(() => {
+      if (!win.isDestroyed()) win.webContents.reload()
+    }, 1000)
+  }
+  win.webContents.on('render-process-gone', (_e, details) => reload(`gone (${details.reason})`))
+  const watchdog = new RendererWatchdog(
+    () => win.webContents.executeJavaScript('1', true),
+    (reason) => {
+      log(`renderer hung (${reason}): restarting it`)
+      if (!win.isDestroyed()) win.webContents.forcefullyCrashRenderer()
+    },
+  )
+  win.webContents.on('unresponsive', () => watchdog.unresponsive())
+  win.webContents.on('responsive', () => watchdog.responsive())
+  win.webContents.on('did-finish-load', () => watchdog.start())
+  win.on('closed', () => {
+    watchdog.stop()
+    mainWindow = null
+  })
+
   const devUrl = process.env['ELECTRON_RENDERER_URL']
   await win.loadURL(devUrl ?? `${ORIGIN}/index.html`)
 }
@@ -90,9 +140,17 @@ app.whenReady().then(async () => {
     registerIpc(ipcMain, (method, args) => dispatchFn(method, args, { transport: 'ipc' }))
     registerAppProtocol(dirs)
     // The camera is the only permission, and only for our own pages.
+    const ownPage = (url: string) => url.startsWith(ORIGIN) || (dev && url.startsWith(process.env['ELECTRON_RENDERER_URL'] ?? ORIGIN))
     session.defaultSession.setPermissionRequestHandler((wc, permission, callback) => {
-      const url = wc.getURL()
-      callback(permission === 'media' && (url.startsWith(ORIGIN) || url.startsWith(process.env['ELECTRON_RENDERER_URL'] ?? ORIGIN)))
+      callback(permission === 'media' && ownPage(wc.getURL()))
+    })
+    session.defaultSession.setPermissionCheckHandler((wc, permission) => permission === 'media' && ownPage(wc?.getURL() ?? ''))
+    // the display stays on while the kiosk is on duty
+    powerSaveBlocker.start('prevent-display-sleep')
+    // after sleep the camera stream is dead: the renderer reopens it
+    powerMonitor.on('resume', () => mainWindow?.webContents.send(IPC_EVENT_RESUME))
+    app.on('before-quit', () => {
+      quitting = true
     })
     await createWindow()
   } catch (err) {

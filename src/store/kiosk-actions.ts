@@ -107,8 +107,9 @@ export async function startKiosk(api: ApiClient, video: HTMLVideoElement, onFram
       lost = true
     })
     try {
-      await recognitionLoop(api, vision, cam, onFrame, () => lost)
+      await recognitionLoop(api, vision, cam, onFrame, () => lost || reopenCamera)
     } finally {
+      reopenCamera = false
       current.cam = null
       cam.close()
     }
@@ -117,6 +118,16 @@ export async function startKiosk(api: ApiClient, video: HTMLVideoElement, onFram
       await sleep(CAMERA_RETRY_MS)
     }
   }
+}
+
+let reopenCamera = false
+
+/**
+ * Closes and reopens the camera (after the machine slept, the stream is dead without an 'ended'
+ * event); the Electron shell calls it on resume.
+ */
+export function restartCamera(): void {
+  reopenCamera = true
 }
 
 export function stopKiosk(): void {

@@ -272,4 +272,6 @@ export const API_METHODS: readonly ApiMethod[] = [
  */
 export type KioskBridge = {
   invoke(method: string, args: unknown): Promise<ApiResult<unknown>>
+  /** main → renderer events (IPC_EVENTS only, e.g. 'app:resume' after sleep); returns an unsubscribe */
+  on?(channel: string, listener: () => void): () => void
 }

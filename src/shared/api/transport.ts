@@ -16,3 +16,7 @@ export const HTTP_INVOKE_PREFIX = '/api/invoke/'
 export const HTTP_TOKEN_HEADER = 'x-hadir-token'
 /** `<meta name=…>` in index.html holding the token. */
 export const TOKEN_META_NAME = 'hadir-api-token'
+
+/** Main → renderer events (the preload's `on` accepts only these). */
+export const IPC_EVENT_RESUME = 'app:resume'
+export const IPC_EVENTS: readonly string[] = [IPC_EVENT_RESUME]
