@@ -58,6 +58,7 @@ test.describe('admin at the kiosk (web host, fake camera)', () => {
       await expect(page.getByTestId('people-panel')).toContainText('Colin Powell')
 
       // guided camera enrollment: the poses the video shows are captured, the one it lacks is skipped
+      const enrollStart = Date.now()
       await page.getByTestId('enroll-E100').click()
       const panel = page.getByTestId('enroll-panel')
       await expect(panel).toBeVisible()
@@ -70,6 +71,8 @@ test.describe('admin at the kiosk (web host, fake camera)', () => {
       }
       await expect(panel).toHaveAttribute('data-done', 'yes', { timeout: 60_000 })
       const captured = Number(await panel.getAttribute('data-captures'))
+      const enrollSeconds = (Date.now() - enrollStart) / 1000
+      console.log(`[admin] guided enrollment: ${captured} templates in ${enrollSeconds.toFixed(1)} s`)
       expect(captured).toBeGreaterThanOrEqual(3)
       expect(templatesOf(host.dbFile, 'E100')).toBe(captured)
       // the turned photos were captured as the turned poses, the frontal ones as frontal

@@ -3,11 +3,12 @@
  * run as a real process exactly as `npm run cli` runs it.
  */
 import { execFile } from 'node:child_process'
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openDb } from '../server/db/open-db'
 
 const ROOT = resolve(import.meta.dirname, '..', '..')
 const FACES = process.env['HADIR_FACES_DIR'] ?? resolve(ROOT, '..', 'shared', 'faces')
@@ -174,6 +175,8 @@ describe('cli identify', () => {
   it('deletes a person: they are no longer recognised and the rest is kept', async () => {
     const copy = join(work, 'copy.db')
     copyFileSync(db, copy)
+    // the templates are sealed: the copy needs its data key beside it
+    copyFileSync(join(work, 'data', 'hadir.key'), join(work, 'hadir.key'))
     const del = await runCli(['delete', 'obama', '--db', copy])
     expect(del.lines[0]).toMatchObject({ personId: 'obama', deleted: true, templates: 1 })
     const r = await runCli(['identify', join(IDENTITIES, 'obama', '2.jpg'), join(IDENTITIES, 'amy', '2.png'), '--db', copy])
@@ -211,5 +214,63 @@ describe('cli failures', () => {
     const r = await runCli(['frobnicate'])
     expect(r.code).toBe(1)
     expect(r.lines[0]).toMatchObject({ error: { code: 'invalid-args' } })
+  })
+})
+
+describe('cli backup / restore', () => {
+  const peopleIn = (file: string) => {
+    const d = openDb(file)
+    try {
+      return (d.prepare('SELECT count(*) AS n FROM people').get() as { n: number }).n
+    } finally {
+      d.close()
+    }
+  }
+
+  it('backs up a healthy database, refuses a damaged one, and restores a backup keeping the damaged file aside', async () => {
+    const dir = join(work, 'backup-restore')
+    const file = join(dir, 'hadir.db')
+    const d = openDb(file)
+    d.prepare(`INSERT INTO people (id, name, created_at, updated_at) VALUES ('E1', 'Ani', 1, 1), ('E2', 'Budi', 1, 1)`).run()
+    d.close()
+
+    const b = await runCli(['backup', '--db', file])
+    expect(b.code, b.stderr).toBe(0)
+    const made = b.lines[0] as { backup: { file: string; at: number; bytes: number }; kept: Array<{ file: string }> }
+    expect(made.backup.file).toMatch(new RegExp(`^${join(dir, 'backups')}/hadir-\\d{8}-\\d{6}\\.db$`))
+    expect(made.backup.bytes).toBeGreaterThan(0)
+    expect(made.kept.map((k) => k.file)).toEqual([made.backup.file])
+    expect(peopleIn(made.backup.file)).toBe(2)
+
+    // the database is damaged: no backup of it, restore the good one
+    const garbage = Buffer.from('not a database '.repeat(300))
+    writeFileSync(file, garbage)
+    const refused = await runCli(['backup', '--db', file])
+    expect(refused.code).toBe(1)
+    expect(refused.lines[0]).toMatchObject({ error: { code: 'db-corrupt' } })
+    expect(refused.stderr).toContain(`npm run cli -- restore ${made.backup.file} --db ${file}`)
+    expect(readdirSync(join(dir, 'backups'))).toHaveLength(1)
+
+    // a damaged backup is refused and nothing changes
+    const badBackup = join(dir, 'backups', 'hadir-20200101-000000.db')
+    writeFileSync(badBackup, 'junk')
+    const no = await runCli(['restore', badBackup, '--db', file])
+    expect(no.code).toBe(1)
+    expect(no.lines[0]).toMatchObject({ error: { code: 'db-corrupt', message: expect.stringContaining('nothing was changed') } })
+    expect(readFileSync(file).equals(garbage)).toBe(true)
+
+    const r = await runCli(['restore', made.backup.file, '--db', file])
+    expect(r.code, r.stderr).toBe(0)
+    const restored = r.lines[0] as { restored: string; db: string; movedAside: string[] }
+    expect(restored).toMatchObject({ restored: made.backup.file, db: file })
+    expect(restored.movedAside[0]).toMatch(/hadir\.db\.damaged-\d{8}-\d{6}$/)
+    expect(readFileSync(restored.movedAside[0] as string).equals(garbage)).toBe(true)
+    expect(peopleIn(file)).toBe(2)
+    expect(existsSync(made.backup.file)).toBe(true)
+  })
+
+  it('restore and backup need their arguments', async () => {
+    expect((await runCli(['restore'])).lines[0]).toMatchObject({ error: { code: 'invalid-args' } })
+    expect((await runCli(['backup', '--db', join(work, 'nowhere', 'hadir.db')])).lines[0]).toMatchObject({ error: { code: 'not-found' } })
   })
 })

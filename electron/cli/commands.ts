@@ -1,9 +1,10 @@
-import { readdirSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { basename, extname, join } from 'node:path'
 import type { ApiArgs, ApiData, ApiMethod } from '../../src/shared/api/contract'
 import { HadirError, toApiError, type ApiError } from '../../src/shared/api/result'
 import { chooseSubject, type FacePipeline } from '../../src/vision/core/face-pipeline'
-import { defaultDbFile } from '../server/db/open-db'
+import { createBackup, listBackups, restoreBackup } from '../server/db/backup'
+import { defaultDbFile, openDb } from '../server/db/open-db'
 import { createApp } from '../server/create-app'
 import { embeddingModelTag, recognitionConfig } from '../server/models/manifest'
 import { decodeImageFile } from './decode-image'
@@ -17,6 +18,11 @@ export const usage = `usage: npm run --silent cli -- <command> [options]
   people [--db FILE]              list enrolled people
   delete <person-id> [--db FILE]  delete a person and their face templates
   liveness <file...>              one JSON line per file: the single-frame passive liveness decision
+  backup [--db FILE]              check the database and write backups/<name>-YYYYMMDD-HHMMSS.db now (newest 7 kept)
+  restore <backup-file> [--db FILE]
+                                  replace the database with a checked backup; the current file (and its
+                                  -wal/-shm) is moved aside as <name>.damaged-<time>, never deleted.
+                                  Stop the kiosk first.
 The database defaults to $HADIR_DATA_DIR/hadir.db (or the OS app-data folder).
 `
 
@@ -101,6 +107,28 @@ export async function runCommand(command: string, args: string[], io: CliIo): Pr
     case 'liveness': {
       if (positional.length === 0) throw new HadirError('invalid-args', 'liveness needs at least one image file')
       return runLivenessCommand(positional, io)
+    }
+    case 'backup': {
+      if (positional.length !== 0) throw new HadirError('invalid-args', 'backup takes no arguments (only --db FILE)')
+      if (!existsSync(db)) throw new HadirError('not-found', `There is no database at ${db}`, { path: db })
+      const store = openDb(db) // checks it: a damaged database is never backed up
+      try {
+        const backup = await createBackup(store, db)
+        io.out(JSON.stringify({ backup, kept: listBackups(db) }))
+      } finally {
+        store.close()
+      }
+      return 0
+    }
+    case 'restore': {
+      const [backupFile] = positional
+      if (!backupFile || positional.length !== 1) throw new HadirError('invalid-args', 'restore needs exactly one backup file')
+      const r = await restoreBackup(backupFile, db)
+      // open it once: migrates an older backup and proves it opens
+      openDb(r.db).close()
+      io.out(JSON.stringify(r))
+      io.progress(`restored ${r.restored} as ${r.db}${r.movedAside.length ? `; the previous file is kept as ${r.movedAside[0]}` : ''}. Start the kiosk again.`)
+      return 0
     }
     case 'identify': {
       if (positional.length === 0) throw new HadirError('invalid-args', 'identify needs at least one image file')

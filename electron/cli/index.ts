@@ -4,6 +4,8 @@
  *   npm run --silent cli -- identify <file...> [--db FILE]
  *   npm run --silent cli -- people [--db FILE]
  *   npm run --silent cli -- delete <person-id> [--db FILE]
+ *   npm run --silent cli -- backup [--db FILE]
+ *   npm run --silent cli -- restore <backup-file> [--db FILE]
  * stdout is machine-readable JSON; progress and messages go to stderr.
  */
 import { HadirError, toApiError } from '../../src/shared/api/result'

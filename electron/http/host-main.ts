@@ -1,7 +1,8 @@
 /**
  * Entry of the plain-Node web kiosk (`npm run start:web`, built to out/main/host.js): serves the
  * renderer build, the models and the wasm binaries on 127.0.0.1 with the same API as Electron's IPC.
- * Env: HADIR_PORT (default 4477, 0 = any free port), HADIR_DATA_DIR (database folder).
+ * Env: HADIR_PORT (default 4477, 0 = any free port), HADIR_DATA_DIR (database folder; logs go to
+ * its logs/ and backups to its backups/), HADIR_MODELS_DIR (serve the models from another folder).
  */
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -12,7 +13,9 @@ import { runMain } from './host'
 const outDir = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
 void runMain(() => {
-  const dirs = servedDirs({ packaged: false, outDir })
+  const served = servedDirs({ packaged: false, outDir })
+  const modelsFromEnv = process.env['HADIR_MODELS_DIR']
+  const dirs = modelsFromEnv && modelsFromEnv.trim() !== '' ? { ...served, modelsDir: resolve(modelsFromEnv) } : served
   verifyModels(dirs.modelsDir)
   return {
     ...dirs,

@@ -3,8 +3,11 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createHash } from 'node:crypto'
+import { createBackup, listBackups } from '../server/db/backup'
+import { openDb } from '../server/db/open-db'
 import { TEST_MODEL, testRecognition } from '../server/testing/fixtures'
-import { main, portFromEnv, resolveInside, resolveStaticPath, startHost, type StartedHost } from './host'
+import { main, portFromEnv, resolveInside, resolveStaticPath, startHost, type HostOptions, type StartedHost } from './host'
 
 let tmp: string
 let host: StartedHost
@@ -159,5 +162,96 @@ describe('resolveStaticPath', () => {
     expect(resolveStaticPath(dirs, '/models/../secret.txt')).toBeNull()
     expect(resolveStaticPath(dirs, '/../secret.txt')).toBeNull()
     expect(resolveStaticPath(dirs, '/missing.js')).toBeNull()
+  })
+})
+
+describe('recovery mode (a database that cannot be used)', () => {
+  const opts = (dbFile: string): HostOptions => ({
+    port: 0,
+    rendererDir: path.join(tmp, 'renderer'),
+    modelsDir: path.join(tmp, 'models'),
+    wasmDirs: {},
+    dbFile,
+    embeddingModel: { ...TEST_MODEL },
+    recognition: testRecognition(0.5),
+    startSync: false,
+    locale: 'en',
+  })
+  const sha = (f: string) => createHash('sha256').update(fs.readFileSync(f)).digest('hex')
+  const invoke = async (h: StartedHost, method: string, args: unknown = {}) => {
+    const res = await fetch(new URL(`/api/invoke/${method}`, h.url), { method: 'POST', headers: { 'content-type': 'application/json', 'x-hadir-token': h.apiToken }, body: JSON.stringify({ args }) })
+    return (await res.json()) as { ok: boolean; data?: Record<string, unknown>; error?: { code: string; message: string } }
+  }
+
+  it('a damaged database: serves the page, host/info carries recovery with the backups, every other method answers db-corrupt; the file is untouched', async () => {
+    const dir = path.join(tmp, 'recovery-corrupt')
+    const dbFile = path.join(dir, 'hadir.db')
+    const db = openDb(dbFile)
+    const backup = await createBackup(db, dbFile)
+    db.close()
+    fs.writeFileSync(dbFile, Buffer.from('garbage '.repeat(2000)))
+    const before = sha(dbFile)
+    const h = await startHost(opts(dbFile))
+    try {
+      expect(h.recovery).toMatchObject({ code: 'db-corrupt', dbFile, backups: [{ file: backup.file, bytes: backup.bytes }] })
+      expect(() => h.app).toThrow(expect.objectContaining({ code: 'db-corrupt' }))
+      const page = await fetch(h.url)
+      expect(page.status).toBe(200)
+      expect(await page.text()).toContain('hadir-api-token')
+      const info = await invoke(h, 'host/info')
+      expect(info).toMatchObject({ ok: true, data: { kind: 'web', locale: 'en', embeddingModel: TEST_MODEL, recovery: { code: 'db-corrupt', dbFile } } })
+      const rec = info.data?.['recovery'] as { message: string; backups: Array<{ file: string; at: number; bytes: number }> }
+      expect(rec.message).toContain('The database hadir.db is damaged')
+      expect(rec.message).toContain(`npm run cli -- restore ${backup.file} --db ${dbFile}`)
+      expect(rec.backups).toEqual([{ file: backup.file, at: backup.at, bytes: backup.bytes }])
+      for (const method of ['people/list', 'kiosk/recognize', 'settings/get', 'admin/status']) {
+        expect(await invoke(h, method), method).toMatchObject({ ok: false, error: { code: 'db-corrupt', message: rec.message } })
+      }
+      // still guarded by the token
+      const anon = await fetch(new URL('/api/invoke/host/info', h.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+      expect(anon.status).toBe(401)
+    } finally {
+      await h.close()
+    }
+    expect(sha(dbFile)).toBe(before)
+    expect(fs.readdirSync(dir).sort()).toEqual(['backups', 'hadir.db', 'logs'])
+    expect(listBackups(dbFile)).toHaveLength(1) // no backup of a damaged file
+    const logLines = fs.readFileSync(path.join(dir, 'logs', 'hadir.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+    expect(logLines.map((l) => l['msg'])).toEqual(expect.arrayContaining(['database unusable: starting in recovery mode', 'host started in recovery mode']))
+  })
+
+  it('a database from a newer app starts in recovery mode with db-from-future', async () => {
+    const dbFile = path.join(tmp, 'recovery-future', 'hadir.db')
+    const db = openDb(dbFile)
+    db.pragma('user_version = 990')
+    db.close()
+    const h = await startHost(opts(dbFile))
+    try {
+      expect(h.recovery).toMatchObject({ code: 'db-from-future', backups: [] })
+      expect(await invoke(h, 'people/list')).toMatchObject({ ok: false, error: { code: 'db-from-future' } })
+    } finally {
+      await h.close()
+    }
+  })
+
+  it('a data folder that cannot even be created still refuses to start', async () => {
+    const blocker = path.join(tmp, 'blocker-file')
+    fs.writeFileSync(blocker, 'x')
+    await expect(startHost({ ...opts(path.join(blocker, 'data', 'hadir.db')), logDir: null })).rejects.toMatchObject({ code: 'db-not-writable' })
+  })
+
+  it('a healthy start writes the daily backup and a JSON log line', async () => {
+    const dir = path.join(tmp, 'healthy')
+    const dbFile = path.join(dir, 'hadir.db')
+    const h = await startHost(opts(dbFile))
+    expect(h.recovery).toBeNull()
+    await h.close()
+    expect(listBackups(dbFile)).toHaveLength(1)
+    const h2 = await startHost(opts(dbFile))
+    await h2.close()
+    expect(listBackups(dbFile)).toHaveLength(1) // at most once a day
+    const lines = fs.readFileSync(path.join(dir, 'logs', 'hadir.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+    expect(lines[0]).toMatchObject({ level: 'info', msg: 'host started', dbFile, t: expect.any(String) })
+    expect(lines.map((l) => l['msg'])).toContain('database backed up')
   })
 })

@@ -3,11 +3,15 @@ import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
-import { toApiError } from '../../src/shared/api/result'
+import type { HostInfo } from '../../src/shared/api/contract'
+import { HadirError, toApiError, type ApiResult } from '../../src/shared/api/result'
+import { backupIfDue, listBackups } from '../server/db/backup'
 import { defaultDbFile } from '../server/db/open-db'
+import type { DispatchFn } from '../server/dispatch'
+import { configureLog, log } from '../server/log/logger'
 import { modelInventory } from '../server/models/manifest'
 import { TOKEN_META_NAME } from '../../src/shared/api/transport'
-import { createApp, type App, type CreateAppOptions, type EmbeddingModelInfo } from '../server/create-app'
+import { createApp, DEFAULT_COOLDOWN_MS, osLocale, type App, type CreateAppOptions, type EmbeddingModelInfo } from '../server/create-app'
 import type { RecognitionConfig } from '../../src/shared/face/decide'
 import { createApiRequestHandler, setSecurityHeaders } from './http-transport'
 
@@ -67,13 +71,22 @@ export type HostOptions = {
   apiToken?: string
   /** HR sync options (tests) */
   sync?: CreateAppOptions['sync']
+  /** daily database backups into `<db folder>/backups` (default true) */
+  backups?: boolean
+  /** folder of hadir.log (default `<db folder>/logs`; null: stderr only) */
+  logDir?: string | null
 }
+
+export type HostRecovery = NonNullable<HostInfo['recovery']>
 
 export type StartedHost = {
   /** e.g. http://127.0.0.1:4477/ (trailing slash) */
   url: string
   port: number
-  app: App
+  /** the store and handlers; in recovery mode (see `recovery`) reading it throws the database error */
+  readonly app: App
+  /** set when the database could not be used: the host serves the recovery screen only */
+  recovery: HostRecovery | null
   /** every API call must carry it (x-hadir-token); the kiosk page gets it inside index.html */
   apiToken: string
   close: () => Promise<void>
@@ -195,39 +208,140 @@ function sendIndexWithToken(req: http.IncomingMessage, res: http.ServerResponse,
   res.end(req.method === 'HEAD' ? undefined : body)
 }
 
+/** Database failures the host survives in recovery mode (anything else stops it). */
+const RECOVERABLE: ReadonlySet<string> = new Set<HostRecovery['code']>(['db-corrupt', 'db-from-future', 'db-not-writable'])
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory()
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The recovery code for a start-up failure, or null when the host must stop. A data folder that
+ * does not exist and cannot be made is refused outright (there is nothing to recover or show).
+ */
+export function recoveryCode(err: unknown, dbFile: string): HostRecovery['code'] | null {
+  if (!(err instanceof HadirError) || !RECOVERABLE.has(err.code)) return null
+  if (err.code === 'db-not-writable' && (dbFile === ':memory:' || !isDirectory(path.dirname(path.resolve(dbFile))))) return null
+  return err.code as HostRecovery['code']
+}
+
+/** Recovery mode: host/info says what is wrong (backups listed afresh); every other method answers the error. */
+export function recoveryDispatch(info: () => HostInfo, error: { code: HostRecovery['code']; message: string }): DispatchFn {
+  return (method) => Promise.resolve<ApiResult<unknown>>(method === 'host/info' ? { ok: true, data: info() } : { ok: false, error: { code: error.code, message: error.message } })
+}
+
+/** Logs failed calls (method and code only: arguments may hold embeddings or a PIN). */
+function loggedDispatch(dispatch: DispatchFn): DispatchFn {
+  return async (method, args, ctx) => {
+    const r = await dispatch(method, args, ctx)
+    if (!r.ok && (r.error.code === 'internal' || r.error.code.startsWith('db-') || r.error.code === 'disk-full')) {
+      log.error('request failed', { method, code: r.error.code, message: r.error.message })
+    }
+    return r
+  }
+}
+
+/** Backups at start and then hourly (each one only when the newest is a day old). */
+function scheduleBackups(app: App, dbFile: string): { stop: () => Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve()
+  let stopped = false
+  const tick = () => {
+    if (stopped) return
+    running = backupIfDue(app.db, dbFile).then(
+      (b) => {
+        if (b) log.info('database backed up', { file: b.file, bytes: b.bytes })
+      },
+      (err: unknown) => log.error('database backup failed', { code: toApiError(err).code, message: toApiError(err).message }),
+    )
+  }
+  tick()
+  const timer = setInterval(tick, 3600_000)
+  timer.unref()
+  return {
+    stop: async () => {
+      stopped = true
+      clearInterval(timer)
+      await running
+    },
+  }
+}
+
 /**
  * Starts the plain-Node kiosk host on loopback: the API at /api/invoke/<method>, the renderer,
- * /models/ and /wasm/<name>/. Opens the store and loads the face index before listening.
+ * /models/ and /wasm/<name>/. Opens (and checks) the store and loads the face index before
+ * listening. A damaged, newer or read-only database does not stop it: it starts in recovery mode
+ * (static files, host/info with `recovery`, every other method answers the error), nothing deleted.
  */
 export async function startHost(opts: HostOptions): Promise<StartedHost> {
-  const app = createApp({
-    dbFile: opts.dbFile,
-    hostKind: 'web',
+  const inMemory = opts.dbFile === ':memory:'
+  const logDir = opts.logDir !== undefined ? opts.logDir : inMemory ? null : path.join(path.dirname(path.resolve(opts.dbFile)), 'logs')
+  configureLog({ dir: logDir })
+  const baseInfo = (): HostInfo => ({
+    kind: 'web',
+    version: opts.version ?? '0.0.0-dev',
     modelBaseUrl: opts.modelBaseUrl ?? '/models/',
     wasmBaseUrl: opts.wasmBaseUrl ?? '/wasm/',
-    embeddingModel: opts.embeddingModel,
-    recognition: opts.recognition,
-    ...(opts.cooldownMs !== undefined ? { cooldownMs: opts.cooldownMs } : {}),
-    ...(opts.now ? { now: opts.now } : {}),
-    ...(opts.version ? { version: opts.version } : {}),
-    ...(opts.locale ? { locale: opts.locale } : {}),
-    ...(opts.kioskId ? { kioskId: opts.kioskId } : {}),
-    models: () => modelInventory(opts.modelsDir),
-    startSync: opts.startSync ?? true,
-    ...(opts.sync ? { sync: opts.sync } : {}),
+    locale: opts.locale ?? osLocale(),
+    embeddingModel: { modelId: opts.embeddingModel.modelId, modelVersion: opts.embeddingModel.modelVersion, dim: opts.embeddingModel.dim },
+    cooldownMs: opts.cooldownMs ?? DEFAULT_COOLDOWN_MS,
   })
+  let app: App | null = null
+  let recovery: { code: HostRecovery['code']; message: string } | null = null
+  try {
+    app = createApp({
+      dbFile: opts.dbFile,
+      hostKind: 'web',
+      modelBaseUrl: opts.modelBaseUrl ?? '/models/',
+      wasmBaseUrl: opts.wasmBaseUrl ?? '/wasm/',
+      embeddingModel: opts.embeddingModel,
+      recognition: opts.recognition,
+      ...(opts.cooldownMs !== undefined ? { cooldownMs: opts.cooldownMs } : {}),
+      ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.version ? { version: opts.version } : {}),
+      ...(opts.locale ? { locale: opts.locale } : {}),
+      ...(opts.kioskId ? { kioskId: opts.kioskId } : {}),
+      models: () => modelInventory(opts.modelsDir),
+      startSync: opts.startSync ?? true,
+      ...(opts.sync ? { sync: opts.sync } : {}),
+    })
+  } catch (err) {
+    const code = recoveryCode(err, opts.dbFile)
+    if (code === null) {
+      log.error('host failed to start', { code: toApiError(err).code, message: toApiError(err).message, dbFile: opts.dbFile })
+      throw err
+    }
+    recovery = { code, message: toApiError(err).message }
+    log.error('database unusable: starting in recovery mode', { code, message: recovery.message, dbFile: opts.dbFile })
+  }
+  const dbFile = inMemory ? opts.dbFile : path.resolve(opts.dbFile)
+  const recoveryInfo = (): HostRecovery | null => (recovery ? { ...recovery, dbFile, backups: inMemory ? [] : listBackups(dbFile) } : null)
+  const dispatch: DispatchFn = app
+    ? loggedDispatch(app.dispatch)
+    : recoveryDispatch(() => ({ ...baseInfo(), recovery: recoveryInfo() as HostRecovery }), recovery as { code: HostRecovery['code']; message: string })
+  const backups = app && !inMemory && (opts.backups ?? true) ? scheduleBackups(app, dbFile) : null
   const apiToken = opts.apiToken ?? randomBytes(24).toString('base64url')
-  const api = createApiRequestHandler(app.dispatch, { token: apiToken })
+  const api = createApiRequestHandler(dispatch, { token: apiToken })
   const statics = createStaticHandler(opts, apiToken)
   const server = http.createServer((req, res) => {
     try {
       if (!api(req, res)) statics(req, res)
     } catch (err) {
-      console.error('[hadir] request failed:', err)
+      log.error('request failed', { url: (req.url ?? '').split('?')[0], err })
       if (!res.headersSent) sendText(res, 500, 'Internal error')
       else res.destroy()
     }
   })
+  const shutdown = async () => {
+    await backups?.stop()
+    if (app) {
+      await app.stopSync()
+      app.close()
+    }
+  }
   const hostname = opts.host ?? '127.0.0.1'
   try {
     await new Promise<void>((resolve, reject) => {
@@ -238,24 +352,35 @@ export async function startHost(opts: HostOptions): Promise<StartedHost> {
       })
     })
   } catch (err) {
-    app.close()
+    await shutdown()
+    log.error('host failed to listen', { err, port: opts.port ?? DEFAULT_PORT })
     throw err
   }
   const port = (server.address() as AddressInfo).port
   const urlHost = hostname === '::1' ? '[::1]' : hostname
+  const url = `http://${urlHost}:${port}/`
+  log.info(recovery ? 'host started in recovery mode' : 'host started', { url, dbFile, ...(recovery ? { code: recovery.code } : {}) })
   let closing: Promise<void> | null = null
+  const started = recovery
   return {
-    url: `http://${urlHost}:${port}/`,
+    url,
     port,
-    app,
+    get app(): App {
+      if (app) return app
+      const r = started as { code: HostRecovery['code']; message: string }
+      throw new HadirError(r.code, r.message)
+    },
+    recovery: recoveryInfo(),
     apiToken,
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => {
-          void app.stopSync().finally(() => {
-            app.close()
-            resolve()
-          })
+          void shutdown()
+            .catch((err: unknown) => log.error('host shutdown failed', { err }))
+            .finally(() => {
+              log.info('host stopped', { url })
+              resolve()
+            })
         })
         server.closeAllConnections()
       })

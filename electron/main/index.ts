@@ -6,13 +6,17 @@
 import { readFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { app, BrowserWindow, dialog, ipcMain, Menu, powerMonitor, powerSaveBlocker, protocol, session } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, Menu, powerMonitor, powerSaveBlocker, protocol, safeStorage, session } from 'electron'
 import { toApiError } from '../../src/shared/api/result'
-import { createApp, type App } from '../server/create-app'
+import { createApp, DEFAULT_COOLDOWN_MS, type App } from '../server/create-app'
+import { backupIfDue, listBackups } from '../server/db/backup'
+import type { DispatchFn } from '../server/dispatch'
+import { configureLog, log } from '../server/log/logger'
+import { electronDataKey } from './data-key-electron'
 import { defaultDbFile } from '../server/db/open-db'
 import { embeddingModelTag, recognitionConfig, verifyModels, modelInventory } from '../server/models/manifest'
 import { servedDirs } from '../server/served-dirs'
-import { contentTypeFor, resolveStaticPath } from '../http/host'
+import { contentTypeFor, recoveryCode, recoveryDispatch, resolveStaticPath } from '../http/host'
 import { registerIpc } from './ipc-transport'
 import { isBlockedShortcut, kioskWindowOptions, RendererWatchdog, RestartBudget } from './kiosk-policy'
 import { IPC_EVENT_RESUME } from '../../src/shared/api/transport'
@@ -39,7 +43,16 @@ let mainWindow: BrowserWindow | null = null
 /** set only by an admin's quit (or the OS shutting down): otherwise the window refuses to close */
 let quitting = false
 const dev = Boolean(process.env['ELECTRON_RENDERER_URL'])
-const log = (msg: string) => console.error(`[hadir] ${msg}`)
+
+/** Optional start with the computer (an admin setting); packaged builds only. */
+function applyLoginItem(on: boolean): void {
+  if (!app.isPackaged) return
+  try {
+    app.setLoginItemSettings({ openAtLogin: on })
+  } catch (err) {
+    log.warn('cannot change the login item', { message: err instanceof Error ? err.message : String(err) })
+  }
+}
 
 function registerAppProtocol(dirs: ReturnType<typeof servedDirs>): void {
   protocol.handle('app', async (request) => {
@@ -91,11 +104,11 @@ async function createWindow(): Promise<void> {
   const reload = (why: string) => {
     if (win.isDestroyed()) return
     if (!budget.allow(Date.now())) {
-      log(`renderer ${why} again: not reloading (5 restarts in 5 minutes)`)
+      log.error('renderer keeps failing: not reloading (5 restarts in 5 minutes)', { why })
       void dialog.showMessageBox(win, { type: 'error', message: 'Hadir keeps failing. Call the administrator.', detail: `Last reason: ${why}` })
       return
     }
-    log(`renderer ${why}: reloading`)
+    log.warn('renderer failed: reloading', { why })
     setTimeout(() => {
       if (!win.isDestroyed()) win.webContents.reload()
     }, 1000)
@@ -104,7 +117,7 @@ async function createWindow(): Promise<void> {
   const watchdog = new RendererWatchdog(
     () => win.webContents.executeJavaScript('1', true),
     (reason) => {
-      log(`renderer hung (${reason}): restarting it`)
+      log.warn('renderer hung: restarting it', { reason })
       if (!win.isDestroyed()) win.webContents.forcefullyCrashRenderer()
     },
   )
@@ -124,20 +137,75 @@ app.whenReady().then(async () => {
   try {
     const dirs = servedDirs({ packaged: app.isPackaged, resourcesPath: process.resourcesPath, outDir: resolve(here, '..') })
     verifyModels(dirs.modelsDir)
-    core = createApp({
-      dbFile: process.env['HADIR_DATA_DIR'] ? defaultDbFile() : join(app.getPath('userData'), 'hadir.db'),
-      hostKind: 'electron',
-      modelBaseUrl: `${ORIGIN}/models/`,
-      wasmBaseUrl: `${ORIGIN}/wasm/`,
-      embeddingModel: embeddingModelTag(dirs.modelsDir),
-      recognition: recognitionConfig(dirs.modelsDir),
-      version: app.getVersion(),
-      locale: app.getLocale().toLowerCase().startsWith('id') ? 'id' : 'en',
-      models: () => modelInventory(dirs.modelsDir),
-      startSync: true,
+    const dbFile = process.env['HADIR_DATA_DIR'] ? defaultDbFile() : join(app.getPath('userData'), 'hadir.db')
+    configureLog({ dir: join(dirname(dbFile), 'logs') })
+    const embeddingModel = embeddingModelTag(dirs.modelsDir)
+    const locale: 'id' | 'en' = app.getLocale().toLowerCase().startsWith('id') ? 'id' : 'en'
+    if (process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text') {
+      log.warn('no OS keyring (gnome-keyring or KWallet) on this Linux kiosk: the data key is stored with Electron\'s basic store, which does not protect it if the disk is copied')
+    }
+    let dispatchFn: DispatchFn
+    try {
+      core = createApp({
+        dbFile,
+        hostKind: 'electron',
+        modelBaseUrl: `${ORIGIN}/models/`,
+        wasmBaseUrl: `${ORIGIN}/wasm/`,
+        embeddingModel,
+        recognition: recognitionConfig(dirs.modelsDir),
+        version: app.getVersion(),
+        locale,
+        models: () => modelInventory(dirs.modelsDir),
+        startSync: true,
+        // templates and the HR key are sealed under a key kept in the OS keychain (safeStorage);
+        // a Linux kiosk without a keyring falls back to Electron's basic store, and says so in the log
+        dataKey: electronDataKey(app.getPath('userData'), { allowBasicText: true }),
+        // the only way out of kiosk mode: an admin's "exit"
+        onQuit: () => {
+          quitting = true
+          app.quit()
+        },
+        onSettingsChanged: (s) => applyLoginItem(s.startAtLogin),
+      })
+      const initial = await core.dispatch('settings/get', {})
+      if (initial.ok) applyLoginItem((initial.data as { startAtLogin: boolean }).startAtLogin)
+      const started = core
+      dispatchFn = (method, args, ctx) => started.dispatch(method, args, ctx)
+      // a backup a day, the newest 7 kept (never of a damaged database)
+      const backup = () =>
+        void backupIfDue(started.db, dbFile).then(
+          (b) => b && log.info('database backed up', { file: b.file, bytes: b.bytes }),
+          (err: unknown) => log.error('database backup failed', { code: toApiError(err).code, message: toApiError(err).message }),
+        )
+      backup()
+      setInterval(backup, 3600_000).unref()
+    } catch (err) {
+      // a damaged or unusable database: the renderer shows the recovery screen (backups, restore command)
+      const code = recoveryCode(err, dbFile)
+      if (code === null) throw err
+      const message = toApiError(err).message
+      log.error('database unusable: starting in recovery mode', { code, message, dbFile })
+      dispatchFn = recoveryDispatch(
+        () => ({
+          kind: 'electron',
+          version: app.getVersion(),
+          modelBaseUrl: `${ORIGIN}/models/`,
+          wasmBaseUrl: `${ORIGIN}/wasm/`,
+          locale,
+          embeddingModel: { modelId: embeddingModel.modelId, modelVersion: embeddingModel.modelVersion, dim: embeddingModel.dim },
+          cooldownMs: DEFAULT_COOLDOWN_MS,
+          recovery: { code, message, dbFile, backups: listBackups(dbFile) },
+        }),
+        { code, message },
+      )
+    }
+    // only our own page may call the API
+    registerIpc(ipcMain, (method, args) => dispatchFn(method, args, { transport: 'ipc' }), {
+      isTrustedSender: (e) => {
+        const url = e.senderFrame?.url ?? ''
+        return url.startsWith(ORIGIN) || (dev && url.startsWith(process.env['ELECTRON_RENDERER_URL'] ?? ORIGIN))
+      },
     })
-    const dispatchFn = core.dispatch
-    registerIpc(ipcMain, (method, args) => dispatchFn(method, args, { transport: 'ipc' }))
     registerAppProtocol(dirs)
     // The camera is the only permission, and only for our own pages.
     const ownPage = (url: string) => url.startsWith(ORIGIN) || (dev && url.startsWith(process.env['ELECTRON_RENDERER_URL'] ?? ORIGIN))

@@ -17,6 +17,7 @@ export function registerIpc(ipcMain: Pick<IpcMain, 'handle'>, dispatchFn: Dispat
     if (opts.isTrustedSender && !opts.isTrustedSender(event)) {
       return { ok: false, error: { code: 'transport-error', message: 'IPC call from an untrusted frame' } }
     }
-    return dispatchFn(typeof method === 'string' ? method : String(method), args, { transport: 'ipc' })
+    // never stringify a caller's object (its toString may throw): a non-string method is unknown
+    return dispatchFn(typeof method === 'string' ? method : `(${typeof method})`, args, { transport: 'ipc' })
   })
 }

@@ -3,13 +3,19 @@ import type { Database } from 'better-sqlite3'
 import type { Diagnostics, HostInfo } from '../../src/shared/api/contract'
 import type { ApiResult } from '../../src/shared/api/result'
 import type { RecognitionConfig } from '../../src/shared/face/decide'
-import { openDb } from './db/open-db'
+import { HadirError } from '../../src/shared/api/result'
+import { openDb, withDbErrors } from './db/open-db'
 import { dispatch as dispatchCore } from './dispatch'
 import { createHandlers, type HandlerContext, type HandlerDeps, type ServerHandlers } from './handlers'
 import type { HrSync } from './sync/hr-sync'
 import { FaceIndex } from './recognition/face-index'
+import { DATA_KEY_BYTES } from './secrets/crypto-box'
+import { keyFileFor, loadOrCreateKeyFile, newDataKey } from './secrets/data-key'
+import { bindDataKey, hasKeyCheck, unbindDataKey, verifyKeyCheck, writeKeyCheck } from './secrets/store-key'
+import { readSecretSetting, sealClearSecrets, SECRET_SETTINGS } from './settings'
+import { appendAudit } from './store/audit-log'
 import { getSetting, setSetting } from './store/settings-store'
-import { loadTemplates } from './store/template-store'
+import { countSealedTemplates, loadTemplates, readTemplateEmbedding, sealClearTemplates, type TemplateRow } from './store/template-store'
 
 export type EmbeddingModelInfo = { modelId: string; modelVersion: string; dim: number }
 
@@ -41,6 +47,16 @@ export type CreateAppOptions = {
   startSync?: boolean
   /** HR sync options beyond the defaults (tests) */
   sync?: HandlerDeps['sync']
+  /**
+   * The data key (32 bytes) sealing face templates and secrets at rest (Electron: from the OS keychain,
+   * electron/main/data-key-electron.ts). Default: the key file `hadir.key` in the database's folder,
+   * created on first use (mode 0600); for ':memory:' a random key that dies with the process.
+   */
+  dataKey?: Uint8Array
+  /** Electron: the admin's exit */
+  onQuit?: () => void
+  /** Electron: apply settings that live outside the store (start at login) */
+  onSettingsChanged?: HandlerDeps['onSettingsChanged']
 }
 
 export type App = {
@@ -81,8 +97,11 @@ export function createApp(opts: CreateAppOptions): App {
   if (!(cooldownMs >= 0)) throw new RangeError(`cooldownMs must be ≥ 0, got ${cooldownMs}`)
   const now = opts.now ?? Date.now
 
+  if (opts.dataKey && opts.dataKey.byteLength !== DATA_KEY_BYTES) throw new RangeError(`dataKey must be ${DATA_KEY_BYTES} bytes, got ${opts.dataKey.byteLength}`)
+
   const db = openDb(opts.dbFile)
   try {
+    unlockStore(db, opts.dataKey ?? defaultDataKey(db, opts.dbFile), now)
     let kioskId = opts.kioskId ?? getSetting<string>(db, KIOSK_ID_KEY)
     if (!kioskId) {
       kioskId = randomUUID()
@@ -113,6 +132,8 @@ export function createApp(opts: CreateAppOptions): App {
       dbFile: opts.dbFile,
       ...(opts.models ? { models: opts.models } : {}),
       ...(opts.sync ? { sync: opts.sync } : {}),
+      ...(opts.onQuit ? { onQuit: opts.onQuit } : {}),
+      ...(opts.onSettingsChanged ? { onSettingsChanged: opts.onSettingsChanged } : {}),
       onSync: (s) => (sync = s),
     })
     const worker = sync as unknown as HrSync
@@ -132,11 +153,78 @@ export function createApp(opts: CreateAppOptions): App {
         closed = true
         void worker.stop()
         index.clear()
+        unbindDataKey(db)
         db.close()
       },
     }
   } catch (err) {
+    unbindDataKey(db)
     db.close()
     throw err
+  }
+}
+
+/** True when the store holds data sealed under some key (so a new key would not open it). */
+function holdsSealedData(db: Database): boolean {
+  if (hasKeyCheck(db) || countSealedTemplates(db).sealed > 0) return true
+  return SECRET_SETTINGS.some((name) => {
+    const v = getSetting<unknown>(db, name)
+    return v !== undefined && typeof v !== 'string'
+  })
+}
+
+/**
+ * The key file beside the database: created on first use, but never for a database that already
+ * holds sealed data (a new key could not open it: that is a lost key, said as such).
+ */
+function defaultDataKey(db: Database, dbFile: string): Uint8Array {
+  if (dbFile === ':memory:') return newDataKey()
+  const file = keyFileFor(dbFile)
+  const locked = holdsSealedData(db)
+  try {
+    return loadOrCreateKeyFile(file, { create: !locked }).key
+  } catch (err) {
+    if (err instanceof HadirError && err.code === 'data-key-missing' && locked) {
+      throw new HadirError(
+        'data-key-missing',
+        `The database ${dbFile} is encrypted, but its data key ${file} is missing. Restore hadir.key from your backup into that folder; the database alone cannot be read. Nothing was changed.`,
+        { path: file },
+      )
+    }
+    throw err
+  }
+}
+
+/**
+ * Checks `key` against the store and binds it to `db`. On the first unlock (no key check yet) every
+ * template and secret still stored in clear (an install from before sealing) is sealed, in one
+ * transaction with the key check, and the file is then rewritten (VACUUM, WAL truncated) so no
+ * clear copy stays in free pages. Throws 'data-key-wrong' (nothing written) when the key is not the store's.
+ */
+function unlockStore(db: Database, key: Uint8Array, now: () => number): void {
+  const sealed = withDbErrors(() =>
+    db.transaction(() => {
+      if (verifyKeyCheck(db, key)) return 0
+      // no key check yet, but sealed data (a deleted check?): the key must open it before it is recorded
+      const probe = db.prepare('SELECT uid, person_id, model_id, model_version, dim, embedding, sealed FROM face_templates WHERE sealed = 1 LIMIT 1').get() as TemplateRow | undefined
+      bindDataKey(db, key)
+      if (probe) readTemplateEmbedding(db, probe).fill(0)
+      for (const name of SECRET_SETTINGS) if (typeof getSetting<unknown>(db, name) !== 'string') readSecretSetting(db, name)
+      const templates = sealClearTemplates(db, key)
+      const secrets = sealClearSecrets(db, key)
+      writeKeyCheck(db, key)
+      if (templates > 0 || secrets.length > 0) {
+        appendAudit(db, { at: now(), actor: 'system', action: 'data.sealed', subject: null, details: { templates, secrets: secrets.join(',') } })
+      }
+      return templates + secrets.length
+    })(),
+  )
+  bindDataKey(db, key)
+  if (sealed > 0) {
+    // the clear values may survive in free pages (0060 rebuilt face_templates) and in the WAL
+    withDbErrors(() => {
+      db.exec('VACUUM')
+      db.pragma('wal_checkpoint(TRUNCATE)')
+    })
   }
 }

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import { randomBytes } from 'node:crypto'
-import { ADMIN_METHODS, type ApiArgs, type ApiData, type ApiMethod, type Diagnostics, type HostInfo } from '../../src/shared/api/contract'
+import { ADMIN_METHODS, type ApiArgs, type ApiData, type ApiMethod, type Diagnostics, type HostInfo, type KioskSettings } from '../../src/shared/api/contract'
 import { HadirError } from '../../src/shared/api/result'
 import type { AttendanceEvent, Direction, Identification, KioskOutcome, LivenessEvidence, LivenessReason, ModelTag } from '../../src/shared/domain/types'
 import { decideLiveness, temporalDecision } from '../../src/vision/core/liveness'
@@ -50,6 +50,10 @@ export type HandlerDeps = {
   sync?: Partial<Omit<SyncOptions, 'db' | 'settings' | 'kioskId' | 'now' | 'model' | 'index'>>
   /** receives the sync worker, for the host to start and stop it */
   onSync?: (sync: HrSync) => void
+  /** Electron: quit the app (admin's "exit"); absent on the web host */
+  onQuit?: () => void
+  /** after an admin changed settings (Electron applies start-at-login) */
+  onSettingsChanged?: (s: KioskSettings) => void
 }
 
 /** Methods after which the outbox may have grown or the HR settings changed: the sync worker looks at once. */
@@ -203,7 +207,9 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
 
     'settings/update': (args, ctx) => {
       const { token: _t, ...patch } = args
-      return settingsService.update(patch, actorOf(ctx), deps.now())
+      const next = settingsService.update(patch, actorOf(ctx), deps.now())
+      deps.onSettingsChanged?.(next)
+      return next
     },
 
     'enrollment/add-template': (args, ctx) => {
@@ -271,6 +277,15 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
       tickets.delete(args.ticket)
       if (!t || t.expiresAt < deps.now()) throw new HadirError('not-found', 'This check-in has expired: please look at the camera again')
       return record(t.identification, t.personId, t.personName, t.at, args.direction, ctx)
+    },
+
+    'app/quit': (_args, ctx) => {
+      if (!deps.onQuit) return { quitting: false }
+      withDbErrors(() => appendAudit(db, { at: deps.now(), actor: actorOf(ctx), action: 'app.quit', subject: null, details: null }))
+      const quit = deps.onQuit
+      // answer first, then quit
+      setTimeout(quit, 200)
+      return { quitting: true }
     },
 
     'sync/status': () => sync.status(),

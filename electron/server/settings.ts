@@ -2,7 +2,10 @@ import type { Database } from 'better-sqlite3'
 import type { KioskSettings, LanguageSetting, SettingsPatch } from '../../src/shared/api/contract'
 import type { AttendanceRules, LivenessStrictness } from '../../src/shared/domain/types'
 import type { RecognitionConfig, SecurityLevel } from '../../src/shared/face/decide'
+import { HadirError } from '../../src/shared/api/result'
 import { withDbErrors } from './db/open-db'
+import { open, seal } from './secrets/crypto-box'
+import { dataKeyOf } from './secrets/store-key'
 import { DEFAULT_RULES, validateRules } from './attendance/rules'
 import { appendAudit } from './store/audit-log'
 import { getSetting, setSetting } from './store/settings-store'
@@ -17,11 +20,60 @@ export const SETTINGS_KEYS = {
   kioskName: 'kiosk.name',
   location: 'kiosk.location',
   sound: 'ui.sound',
+  startAtLogin: 'kiosk.startAtLogin',
   hrUrl: 'hr.url',
   hrShareTemplates: 'hr.shareTemplates',
-  /** a secret: stored, never returned by the API, never written to the audit log */
+  /** a secret: stored sealed (`{ "sealed": base64 }`), never returned by the API, never written to the audit log */
   hrKey: 'hr.key',
 } as const
+
+/** Settings that hold secrets: sealed at rest under the data key, bound to their key name. */
+export const SECRET_SETTINGS: readonly string[] = [SETTINGS_KEYS.hrKey]
+
+/** How a secret setting is stored: the crypto-box blob in base64, inside the JSON value. */
+type SealedSetting = { sealed: string }
+
+const isSealedSetting = (v: unknown): v is SealedSetting =>
+  typeof v === 'object' && v !== null && typeof (v as { sealed?: unknown }).sealed === 'string'
+
+const secretAad = (name: string): string => `setting:${name}`
+
+function sealSecret(name: string, value: string, key: Uint8Array): SealedSetting {
+  return { sealed: seal(Buffer.from(value, 'utf8'), key, secretAad(name)).toString('base64') }
+}
+
+/** A secret setting, decrypted; null when absent. 'data-key-wrong' if it does not open, 'db-corrupt' if stored in clear. */
+export function readSecretSetting(db: Database, name: string): string | null {
+  const v = getSetting<unknown>(db, name)
+  if (v === undefined) return null
+  if (!isSealedSetting(v)) throw new HadirError('db-corrupt', `The setting ${name} is stored unencrypted; it was not written by this app.`, { key: name })
+  const plain = open(Buffer.from(v.sealed, 'base64'), dataKeyOf(db), secretAad(name))
+  try {
+    return plain.toString('utf8')
+  } finally {
+    plain.fill(0)
+  }
+}
+
+/** Stores a secret setting sealed with the store's data key. */
+export function writeSecretSetting(db: Database, name: string, value: string): void {
+  setSetting(db, name, sealSecret(name, value, dataKeyOf(db)))
+}
+
+/**
+ * Seals the secret settings still stored in clear (a JSON string: an install from before sealing);
+ * returns their names. Call inside the caller's transaction.
+ */
+export function sealClearSecrets(db: Database, key: Uint8Array): string[] {
+  const done: string[] = []
+  for (const name of SECRET_SETTINGS) {
+    const v = getSetting<unknown>(db, name)
+    if (typeof v !== 'string') continue
+    setSetting(db, name, sealSecret(name, v, key))
+    done.push(name)
+  }
+  return done
+}
 
 export const DEFAULT_LIVENESS_STRICTNESS: LivenessStrictness = 'normal'
 export const DEFAULT_CAMERA = { deviceId: null, width: 1280, height: 720 }
@@ -61,9 +113,11 @@ export function createSettings(db: Database, opts: { recognition: RecognitionCon
       kioskName: getSetting<string>(db, K.kioskName) ?? 'Hadir',
       location: getSetting<string>(db, K.location) ?? '',
       sound: getSetting<boolean>(db, K.sound) ?? true,
+      startAtLogin: getSetting<boolean>(db, K.startAtLogin) ?? false,
       hr: {
         url: getSetting<string>(db, K.hrUrl) ?? null,
-        keySet: typeof getSetting<string>(db, K.hrKey) === 'string',
+        // present, sealed or not: the value itself is never read here
+        keySet: getSetting<unknown>(db, K.hrKey) !== undefined,
         shareTemplates: getSetting<boolean>(db, K.hrShareTemplates) ?? false,
       },
     }
@@ -73,7 +127,7 @@ export function createSettings(db: Database, opts: { recognition: RecognitionCon
     rules,
     securityLevel,
     strictness,
-    hrKey: () => getSetting<string>(db, K.hrKey) ?? null,
+    hrKey: () => readSecretSetting(db, K.hrKey),
     update(patch, actor, now) {
       const before = get()
       withDbErrors(() =>
@@ -97,12 +151,13 @@ export function createSettings(db: Database, opts: { recognition: RecognitionCon
           change(K.kioskName, 'settings.kiosk-name', before.kioskName, patch.kioskName)
           change(K.location, 'settings.location', before.location, patch.location)
           change(K.sound, 'settings.sound', before.sound, patch.sound)
+          change(K.startAtLogin, 'settings.start-at-login', before.startAtLogin, patch.startAtLogin)
           change(K.hrUrl, 'settings.hr-url', before.hr.url, patch.hrUrl)
           change(K.hrShareTemplates, 'settings.hr-share-templates', before.hr.shareTemplates, patch.hrShareTemplates)
           if (patch.hrKey !== undefined) {
             // the key itself never reaches the audit log
             if (patch.hrKey === null) db.prepare('DELETE FROM settings WHERE key = ?').run(K.hrKey)
-            else setSetting(db, K.hrKey, patch.hrKey)
+            else writeSecretSetting(db, K.hrKey, patch.hrKey)
             appendAudit(db, { at: now, actor, action: 'settings.hr-key', subject: K.hrKey, details: { set: patch.hrKey !== null } })
           }
         })(),

@@ -137,6 +137,8 @@ const CASES: Case[] = [
   { name: 'retry parked', method: 'sync/retry', args: (s: Session) => ({ ...T(s), ids: ['nope'] }), expect: { ok: true, check: (d) => expect(d).toEqual({ requeued: 0 }) } },
   { name: 'retry with bad ids', method: 'sync/retry', args: (s: Session) => ({ ...T(s), ids: [42] }), expect: { ok: false, code: 'invalid-args' } },
   { name: 'sync status is public, parked is not', method: 'sync/parked', args: {}, expect: { ok: false, code: 'admin-required' } },
+  { name: 'quit needs admin', method: 'app/quit', args: {}, expect: { ok: false, code: 'admin-required' } },
+  { name: 'quit (not an Electron shell here): refused politely', method: 'app/quit', args: T, expect: { ok: true, check: (d) => expect(d).toEqual({ quitting: false }) } },
   { name: 'logout', method: 'admin/logout', args: T, expect: { ok: true, check: (d) => expect(d).toEqual({ loggedOut: true }) } },
   { name: 'after logout', method: 'people/list', args: T, expect: { ok: false, code: 'admin-required' } },
 ]

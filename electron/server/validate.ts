@@ -86,7 +86,9 @@ function trackInput(o: Obj): TrackInput {
   if (!Array.isArray(list) || list.length === 0 || list.length > MAX_TRACK_FRAMES) {
     throw bad(`embeddings must be an array of 1..${MAX_TRACK_FRAMES} embeddings`, 'embeddings')
   }
-  const embeddings = list.map((e, i) => vector(e, `embeddings[${i}]`))
+  // an index loop, not map(): a sparse array (structured clone keeps holes) must not slip holes through
+  const embeddings: number[][] = []
+  for (let i = 0; i < list.length; i++) embeddings.push(vector(list[i], `embeddings[${i}]`))
   if (embeddings.some((e) => e.length !== (embeddings[0] as number[]).length)) throw bad('embeddings must all have the same length', 'embeddings')
   return { ...tag, embeddings }
 }
@@ -301,6 +303,7 @@ function settingsPatch(o: Obj): SettingsPatch {
       location: o.location === '' ? '' : str(o, 'location', 200, { optional: true, trim: true }),
       sound: bool(o, 'sound'),
       hrShareTemplates: bool(o, 'hrShareTemplates'),
+      startAtLogin: bool(o, 'startAtLogin'),
     },
   )
   const url = hrUrl(o)
@@ -436,11 +439,16 @@ export const VALIDATORS: Validators = {
     const o = object(args, true)
     if (o.ids === undefined) return token(o)
     if (!Array.isArray(o.ids) || o.ids.length > 10_000) throw bad('ids must be a list of event ids', 'ids')
-    const ids = o.ids.map((x, i) => {
+    const list: unknown[] = o.ids
+    const ids: string[] = []
+    // an index loop, not map(): holes of a sparse array are refused, not passed on
+    for (let i = 0; i < list.length; i++) {
+      const x = list[i]
       if (typeof x !== 'string' || x.length === 0 || x.length > 64) throw bad(`ids[${i}] is not an event id`, 'ids')
-      return x
-    })
+      ids.push(x)
+    }
     return { ...token(o), ids }
   },
   'sync/now': (args) => token(object(args, true)),
+  'app/quit': (args) => token(object(args, true)),
 }

@@ -1,5 +1,5 @@
 import type { ApiClient } from '../api/api-client'
-import { langFromLocales } from '../i18n/messages'
+import { langFromLocales, t, type Lang } from '../i18n/messages'
 import { chooseSubject, type FacePipeline, type DetectedFace } from '../vision/core/face-pipeline'
 import { assessQuality, DEFAULT_QUALITY } from '../vision/core/quality'
 import { ChallengeVerifier, pickChallenge } from '../vision/core/challenge'
@@ -14,6 +14,17 @@ import { CameraError, openWebcam, type Webcam } from '../vision/camera/webcam'
 import type { KioskOutcome } from '../shared/domain/types'
 import { perf } from './perf'
 import { useKioskStore, type KioskPhase } from './kiosk-store'
+
+/**
+ * The model-error banner's second line: which file is broken and how to get it back.
+ * (A packaged kiosk has no `npm`: reinstalling restores the models there.)
+ */
+export function modelErrorDetail(err: unknown, lang: Lang): string {
+  if (!(err instanceof ModelLoadError)) return err instanceof Error ? err.message : String(err)
+  return lang === 'id'
+    ? `Berkas ${err.file} rusak atau hilang: jalankan \`npm run models\` (atau pasang ulang aplikasi) untuk memulihkannya.`
+    : `${err.file} is damaged or missing: run \`npm run models\` (or reinstall) to restore it.`
+}
 
 /** How long a result stays on screen before the kiosk looks again. */
 export const HOLD_RESULT_MS = 3000
@@ -85,7 +96,7 @@ export async function startKiosk(api: ApiClient, video: HTMLVideoElement, onFram
     vision = await loadVision(info.data)
     current.vision = vision
   } catch (err) {
-    store.setPhase('model-error', err instanceof ModelLoadError ? err.file : String(err))
+    store.setPhase('model-error', modelErrorDetail(err, useKioskStore.getState().lang))
     running = false
     return
   }
@@ -248,7 +259,7 @@ async function recognitionLoop(api: ApiClient, vision: Vision, cam: Webcam, onFr
     const set = useKioskStore.getState()
     set.setDecisionMs(performance.now() - startedAt)
     set.setOnline(r.ok || r.error.code !== 'transport-error')
-    if (!r.ok) set.setPhase('server-error', r.error.message)
+    if (!r.ok) set.setPhase('server-error', r.error.code === 'disk-full' ? t(set.lang, 'state.disk-full') : r.error.message)
     else showOutcome(r.data)
     void refreshRecent(api)
     if (r.ok && r.data.kind === 'needs-direction') {

@@ -3,6 +3,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { HadirError, toApiError } from '../../../src/shared/api/result'
+import { createApp } from '../create-app'
+import { emb, fakeClock, TEST_MODEL, testRecognition, track } from '../testing/fixtures'
+import { quickCheck } from './integrity'
 import { getUserVersion } from './migrate'
 import { LATEST_SCHEMA_VERSION } from './migrations/index'
 import { dataDir, defaultDbFile, openDb, withDbErrors, wrapDbError } from './open-db'
@@ -91,5 +94,62 @@ describe('wrapDbError', () => {
       expect.objectContaining({ code: 'conflict' }),
     )
     db.close()
+  })
+})
+
+describe('a full disk (SQLITE_FULL) through the real app', () => {
+  it('stops new writes with disk-full and a clear message, loses nothing already stored, and writes again once there is room', async () => {
+    const file = path.join(tmp, 'full', 'hadir.db')
+    const clock = fakeClock(new Date(2025, 0, 6, 7, 0, 0).getTime())
+    const app = createApp({ dbFile: file, hostKind: 'web', modelBaseUrl: '', wasmBaseUrl: '', embeddingModel: { ...TEST_MODEL }, recognition: testRecognition(0.5), now: clock.now, cooldownMs: 60_000 })
+    const ok = async (method: string, args: unknown) => {
+      const r = await app.dispatch(method, args)
+      if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`)
+      return r.data
+    }
+    const count = (table: string) => (app.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n
+    const orphans = () =>
+      (app.db.prepare(`SELECT count(*) AS n FROM attendance_events e LEFT JOIN outbox o ON o.id = e.id WHERE o.id IS NULL`).get() as { n: number }).n +
+      (app.db.prepare(`SELECT count(*) AS n FROM outbox o LEFT JOIN attendance_events e ON e.id = o.id WHERE o.kind = 'attendance-event' AND e.id IS NULL`).get() as { n: number }).n
+    try {
+      await ok('people/upsert', { id: 'E1', name: 'Ani' })
+      await ok('people/upsert', { id: 'E2', name: 'Budi' })
+      await ok('enrollment/add-template', { ...emb([1, 0, 0, 0]), personId: 'E1' })
+      await ok('enrollment/add-template', { ...emb([0, 1, 0, 0]), personId: 'E2' })
+      const scan = (i: number) => {
+        clock.advance(2 * 60_000)
+        return app.dispatch('kiosk/recognize', track(i % 2 ? [0, 1, 0, 0] : [1, 0, 0, 0]))
+      }
+      for (let i = 0; i < 10; i++) expect((await scan(i)).ok).toBe(true)
+      // the disk is "full" one page above what the file uses now
+      const pages = Number(app.db.pragma('page_count', { simple: true }))
+      app.db.pragma(`max_page_count = ${pages + 1}`)
+      let failure: Awaited<ReturnType<typeof scan>> | null = null
+      let stored = 10
+      for (let i = 10; i < 2000 && !failure; i++) {
+        const r = await scan(i)
+        if (r.ok) stored++
+        else failure = r
+      }
+      expect(failure).toMatchObject({ ok: false, error: { code: 'disk-full', message: expect.stringMatching(/^Storage is full: nothing new can be saved .*everything already stored is kept/) } })
+      // nothing already stored is lost, and no event is without its outbox row (or the reverse)
+      expect(count('attendance_events')).toBe(stored)
+      expect(count('outbox')).toBe(stored)
+      expect(orphans()).toBe(0)
+      // reads still work while full; another write fails the same way
+      expect(((await ok('attendance/list', {})) as unknown[]).length).toBe(stored)
+      expect(await scan(0)).toMatchObject({ ok: false, error: { code: 'disk-full' } })
+      expect(count('attendance_events')).toBe(stored)
+      // room again: writes work
+      app.db.pragma('max_page_count = 1073741823')
+      expect(await scan(1)).toMatchObject({ ok: true, data: { kind: 'recorded' } })
+      expect(count('attendance_events')).toBe(stored + 1)
+      expect(orphans()).toBe(0)
+    } finally {
+      app.close()
+    }
+    const again = openDb(file)
+    expect(quickCheck(again)).toMatchObject({ ok: true })
+    again.close()
   })
 })

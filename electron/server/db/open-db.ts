@@ -5,6 +5,8 @@ import path from 'node:path'
 import type BetterSqlite3 from 'better-sqlite3'
 import type { Database } from 'better-sqlite3'
 import { HadirError } from '../../../src/shared/api/result'
+import { damagedDbError } from './backup'
+import { checkDbFile, isCorruptionError, quickCheck } from './integrity'
 import { migrate } from './migrate'
 
 export type { Database }
@@ -52,14 +54,24 @@ function notWritable(target: string, cause: unknown): HadirError {
 }
 
 /**
- * Opens (creating if needed) the SQLite database, sets WAL / foreign keys / busy timeout and migrates it.
- * Throws HadirError 'db-not-writable' when the folder or file cannot be written,
+ * Opens (creating if needed) the SQLite database, checks an existing file with `PRAGMA quick_check`,
+ * sets WAL / foreign keys / busy timeout and migrates it.
+ * Throws HadirError 'db-corrupt' (naming the last good backup and the restore command; the damaged
+ * file is left exactly as it was), 'db-not-writable' when the folder or file cannot be written,
  * DbFromFutureError ('db-from-future') when the file comes from a newer app.
  */
 export function openDb(file: string): Database {
   const inMemory = file === ':memory:'
   const target = inMemory ? file : path.resolve(file)
+  let existing = false
   if (!inMemory) {
+    existing = fs.existsSync(target) && fs.statSync(target).size > 0
+    if (existing) {
+      // read-only first: a read-only connection never checkpoints a -wal into a damaged file
+      const pre = checkDbFile(target)
+      if (!pre.ok && pre.corrupt) throw damagedDbError(target, pre.reason)
+      existing = !pre.ok // not checked yet (e.g. read-only open refused): check on the real connection
+    }
     const dir = path.dirname(target)
     try {
       fs.mkdirSync(dir, { recursive: true })
@@ -76,6 +88,13 @@ export function openDb(file: string): Database {
   } catch (err) {
     throw notWritable(target, err)
   }
+  if (existing) {
+    const check = quickCheck(db)
+    if (!check.ok && check.corrupt) {
+      db.close()
+      throw damagedDbError(target, check.reason)
+    }
+  }
   try {
     if (!inMemory) db.pragma('journal_mode = WAL')
     db.pragma('foreign_keys = ON')
@@ -86,6 +105,7 @@ export function openDb(file: string): Database {
   } catch (err) {
     db.close()
     if (err instanceof HadirError) throw err
+    if (!inMemory && isCorruptionError(err)) throw damagedDbError(target, err instanceof Error ? err.message : String(err))
     const code = sqliteCode(err)
     if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_PERM')) {
       throw notWritable(target, err)
@@ -110,7 +130,12 @@ export function wrapDbError(err: unknown): unknown {
   const code = sqliteCode(err)
   if (!code.startsWith('SQLITE_')) return err
   const msg = err instanceof Error ? err.message : String(err)
-  if (code === 'SQLITE_FULL') return new HadirError('disk-full', `The disk is full: ${msg}`, { sqlite: code })
+  if (code === 'SQLITE_FULL') {
+    return new HadirError('disk-full', `Storage is full: nothing new can be saved (${msg}); everything already stored is kept. Free disk space, then try again.`, { sqlite: code })
+  }
+  if (isCorruptionError(err)) {
+    return new HadirError('db-corrupt', `The database is damaged (${msg}); nothing more is written. Restart Hadir to check it and see how to restore a backup.`, { sqlite: code })
+  }
   if (code.startsWith('SQLITE_READONLY')) return new HadirError('db-not-writable', `The database is read-only: ${msg}`, { sqlite: code })
   if (code.startsWith('SQLITE_CONSTRAINT')) return new HadirError('conflict', `Database constraint failed: ${msg}`, { sqlite: code })
   return new HadirError('db-error', `Database error: ${msg}`, { sqlite: code })

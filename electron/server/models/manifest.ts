@@ -105,6 +105,7 @@ export function modelInventory(dir = modelsDir()): Array<{ id: string; file: str
   let entries: ModelEntry[]
   try {
     entries = readManifest(dir)
+    if (!Array.isArray(entries)) return []
   } catch {
     return []
   }

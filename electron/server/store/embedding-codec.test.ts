@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { decodeEmbedding, encodeEmbedding } from './embedding-codec'
+import { randomBytes } from 'node:crypto'
+import { decodeEmbedding, encodeEmbedding, openEmbedding, sealEmbedding } from './embedding-codec'
 
 describe('embedding-codec', () => {
   it('round-trips exactly as Float32 little-endian', () => {
@@ -24,5 +25,16 @@ describe('embedding-codec', () => {
   it('rejects bad lengths', () => {
     expect(() => decodeEmbedding(Buffer.alloc(6))).toThrow(expect.objectContaining({ code: 'db-error' }))
     expect(() => decodeEmbedding(Buffer.alloc(8), 3)).toThrow(expect.objectContaining({ code: 'db-error' }))
+  })
+
+  it('seals and opens an embedding for one row; another row, key or dimension is refused', () => {
+    const key = randomBytes(32)
+    const v = new Float32Array([0.25, -1, 0.5])
+    const blob = sealEmbedding(v, key, 'template:["u1"]')
+    expect(blob.includes(encodeEmbedding(v))).toBe(false)
+    expect(Array.from(openEmbedding(blob, key, 'template:["u1"]', 3))).toEqual([0.25, -1, 0.5])
+    expect(() => openEmbedding(blob, key, 'template:["u2"]', 3)).toThrow(expect.objectContaining({ code: 'data-key-wrong' }))
+    expect(() => openEmbedding(blob, randomBytes(32), 'template:["u1"]', 3)).toThrow(expect.objectContaining({ code: 'data-key-wrong' }))
+    expect(() => openEmbedding(blob, key, 'template:["u1"]', 4)).toThrow(expect.objectContaining({ code: 'db-error' }))
   })
 })

@@ -1,4 +1,5 @@
 import { HadirError } from '../../../src/shared/api/result'
+import { open, seal } from '../secrets/crypto-box'
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
 
@@ -31,4 +32,27 @@ export function decodeEmbedding(bytes: Uint8Array, dim?: number): Float32Array {
     for (let i = 0; i < n; i++) out[i] = view.getFloat32(i * 4, true)
   }
   return out
+}
+
+/** Float32Array → sealed BLOB (crypto-box v1 of the Float32 LE bytes) for the row named by `aad`. */
+export function sealEmbedding(v: Float32Array, key: Uint8Array, aad: string): Buffer {
+  const plain = encodeEmbedding(v)
+  try {
+    return seal(plain, key, aad)
+  } finally {
+    plain.fill(0)
+  }
+}
+
+/**
+ * Sealed BLOB → Float32Array. Throws HadirError 'data-key-wrong' when it does not open with `key`
+ * for this row, 'db-error' when the decrypted length differs from `dim`.
+ */
+export function openEmbedding(blob: Uint8Array, key: Uint8Array, aad: string, dim?: number): Float32Array {
+  const plain = open(blob, key, aad)
+  try {
+    return decodeEmbedding(plain, dim)
+  } finally {
+    plain.fill(0)
+  }
 }

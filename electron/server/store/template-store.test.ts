@@ -1,9 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Database } from 'better-sqlite3'
+import { randomBytes } from 'node:crypto'
+import { bindDataKey, dataKeyOf, unbindDataKey } from '../secrets/store-key'
 import { createTestDb } from '../testing/create-test-db'
 import { listAudit } from './audit-log'
+import { encodeEmbedding } from './embedding-codec'
 import { getPerson, upsertPerson } from './people-store'
-import { addTemplate, countTemplates, deleteTemplatesOf, loadTemplates } from './template-store'
+import { addTemplate, countSealedTemplates, countTemplates, deleteTemplatesOf, loadTemplates, sealClearTemplates, templateAad } from './template-store'
 
 const M = { modelId: 'arcface', modelVersion: '1' }
 const M2 = { modelId: 'arcface', modelVersion: '2' }
@@ -67,5 +70,60 @@ describe('deleteTemplatesOf', () => {
   it('unknown person → not-found, nothing audited', () => {
     expect(() => deleteTemplatesOf(db, 'ghost', { now: 1, actor: 'admin' })).toThrow(expect.objectContaining({ code: 'not-found', details: { personId: 'ghost' } }))
     expect(listAudit(db)).toEqual([])
+  })
+})
+
+describe('templates at rest', () => {
+  const blobs = () => db.prepare('SELECT id, uid, embedding, sealed FROM face_templates ORDER BY id').all() as Array<{ id: number; uid: string; embedding: Buffer; sealed: number }>
+
+  beforeEach(() => {
+    upsertPerson(db, { id: 'E1', name: 'Ani' }, { now: 1, actor: 't', model: M })
+    upsertPerson(db, { id: 'E2', name: 'Budi' }, { now: 1, actor: 't', model: M })
+  })
+
+  it('are stored sealed: the blob is not the Float32 bytes and opens only with the data key', () => {
+    const v = new Float32Array([0.6, 0.8])
+    addTemplate(db, { personId: 'E1', model: M, embedding: v, source: 'cli' }, { now: 2, actor: 't' })
+    const [row] = blobs()
+    expect(row?.sealed).toBe(1)
+    expect(row?.embedding.byteLength).toBe(8 + 29)
+    expect(row?.embedding.includes(encodeEmbedding(v))).toBe(false)
+    expect(countSealedTemplates(db)).toEqual({ sealed: 1, clear: 0 })
+    expect(Array.from(loadTemplates(db, { ...M, dim: 2 })[0]?.embedding ?? [])).toEqual(Array.from(v))
+
+    bindDataKey(db, randomBytes(32))
+    expect(() => loadTemplates(db, { ...M, dim: 2 })).toThrow(expect.objectContaining({ code: 'data-key-wrong' }))
+    unbindDataKey(db)
+    expect(() => loadTemplates(db, { ...M, dim: 2 })).toThrow(expect.objectContaining({ code: 'data-key-missing' }))
+    expect(() => addTemplate(db, { personId: 'E1', model: M, embedding: v, source: 'cli' }, { now: 3, actor: 't' })).toThrow(expect.objectContaining({ code: 'data-key-missing' }))
+    expect(countTemplates(db, 'E1')).toBe(1)
+  })
+
+  it("a blob moved to another row (other person or uid) does not open", () => {
+    addTemplate(db, { personId: 'E1', model: M, embedding: new Float32Array([1, 0]), source: 'cli' }, { now: 2, actor: 't' })
+    addTemplate(db, { personId: 'E2', model: M, embedding: new Float32Array([0, 1]), source: 'cli' }, { now: 2, actor: 't' })
+    const [a, b] = blobs()
+    // swap the two blobs: each would now make the other person recognisable
+    db.prepare('UPDATE face_templates SET embedding = ? WHERE id = ?').run(b?.embedding, a?.id)
+    db.prepare('UPDATE face_templates SET embedding = ? WHERE id = ?').run(a?.embedding, b?.id)
+    expect(() => loadTemplates(db, { ...M, dim: 2 })).toThrow(expect.objectContaining({ code: 'data-key-wrong' }))
+    // put them back, then give E1's template to E2 by editing person_id
+    db.prepare('UPDATE face_templates SET embedding = ? WHERE id = ?').run(a?.embedding, a?.id)
+    db.prepare('UPDATE face_templates SET embedding = ? WHERE id = ?').run(b?.embedding, b?.id)
+    expect(loadTemplates(db, { ...M, dim: 2 })).toHaveLength(2)
+    db.prepare(`UPDATE face_templates SET person_id = 'E2' WHERE id = ?`).run(a?.id)
+    expect(() => loadTemplates(db, { ...M, dim: 2 })).toThrow(expect.objectContaining({ code: 'data-key-wrong' }))
+  })
+
+  it('a row written in clear behind the app’s back is refused; sealClearTemplates seals such rows (pre-sealing installs)', () => {
+    const v = new Float32Array([0.6, 0.8])
+    db.prepare(`INSERT INTO face_templates (person_id, model_id, model_version, dim, embedding, source, created_at, uid) VALUES ('E1', ?, ?, 2, ?, 'cli', 2, 'old-1')`).run(M.modelId, M.modelVersion, encodeEmbedding(v))
+    expect(() => loadTemplates(db, { ...M, dim: 2 })).toThrow(expect.objectContaining({ code: 'db-corrupt' }))
+    expect(sealClearTemplates(db, dataKeyOf(db))).toBe(1)
+    expect(sealClearTemplates(db, dataKeyOf(db))).toBe(0)
+    expect(blobs()[0]?.embedding.includes(encodeEmbedding(v))).toBe(false)
+    expect(Array.from(loadTemplates(db, { ...M, dim: 2 })[0]?.embedding ?? [])).toEqual(Array.from(v))
+    expect(loadTemplates(db, { ...M, dim: 2 }, { personId: 'E2' })).toEqual([])
+    expect(templateAad({ uid: 'old-1', person_id: 'E1', model_id: 'm', model_version: '1', dim: 2 })).toBe('template:["old-1","E1","m","1",2]')
   })
 })

@@ -25,8 +25,7 @@ import type { FaceIndex } from '../recognition/face-index'
 import type { SettingsService } from '../settings'
 import { OUTBOX_ATTENDANCE, OUTBOX_CORRECTION } from '../store/attendance-store'
 import { appendAudit } from '../store/audit-log'
-import { decodeEmbedding } from '../store/embedding-codec'
-import { addTemplate } from '../store/template-store'
+import { addTemplate, loadTemplates, readTemplateEmbedding } from '../store/template-store'
 import {
   embeddingFromBase64,
   embeddingToBase64,
@@ -352,17 +351,14 @@ export function createHrSync(o: SyncOptions): HrSync {
     o.index.removePerson(personId)
     const p = db.prepare('SELECT active FROM people WHERE id = ?').get(personId) as { active: number } | undefined
     if (p?.active !== 1) return
-    const rows = db
-      .prepare('SELECT embedding FROM face_templates WHERE person_id = ? AND model_id = ? AND model_version = ? AND dim = ? ORDER BY id')
-      .all(personId, o.model.modelId, o.model.modelVersion, o.model.dim) as Array<{ embedding: Buffer }>
-    for (const r of rows) o.index.add(personId, decodeEmbedding(r.embedding, o.model.dim))
+    for (const t of loadTemplates(db, o.model, { personId })) o.index.add(personId, t.embedding)
   }
 
   /** Pushes this kiosk's new templates and tombstones; pulls other kiosks' (template sharing on). */
   async function syncTemplates(cfg: { url: string; key: string }): Promise<void> {
     const local = db
-      .prepare('SELECT id, uid, person_id, model_id, model_version, dim, embedding, created_at FROM face_templates WHERE origin_kiosk IS NULL AND shared_at IS NULL ORDER BY id LIMIT 200')
-      .all() as Array<{ id: number; uid: string; person_id: string; model_id: string; model_version: string; dim: number; embedding: Buffer; created_at: number }>
+      .prepare('SELECT id, uid, person_id, model_id, model_version, dim, embedding, sealed, created_at FROM face_templates WHERE origin_kiosk IS NULL AND shared_at IS NULL ORDER BY id LIMIT 200')
+      .all() as Array<{ id: number; uid: string; person_id: string; model_id: string; model_version: string; dim: number; embedding: Buffer; sealed: number; created_at: number }>
     const stones = db.prepare('SELECT id, person_id, deleted_at FROM tombstones WHERE shared_at IS NULL ORDER BY id LIMIT 200').all() as Array<{ id: number; person_id: string; deleted_at: number }>
     if (local.length || stones.length) {
       const req: TemplatesPushRequest = {
@@ -374,7 +370,7 @@ export function createHrSync(o: SyncOptions): HrSync {
           modelId: t.model_id,
           modelVersion: t.model_version,
           dim: t.dim,
-          embedding: embeddingToBase64(decodeEmbedding(t.embedding, t.dim)),
+          embedding: embeddingToBase64(readTemplateEmbedding(db, t)),
           kioskId: o.kioskId,
           createdAt: t.created_at,
         })),

@@ -11,6 +11,7 @@ import { PeoplePanel } from './PeoplePanel'
 import { SettingsPanel } from './SettingsPanel'
 import { SyncPanel } from './SyncPanel'
 import { useLang } from './ui'
+import { adminInvoke } from './admin-api'
 
 const TAB_LABEL: Record<AdminTab, AdminMessageKey> = {
   people: 'tab.people',
@@ -27,6 +28,11 @@ export function AdminScreen({ api }: { api: ApiClient }) {
   const setLang = useKioskStore((s) => s.setLang)
   const tab = useAdminStore((s) => s.tab)
   const setTab = useAdminStore((s) => s.setTab)
+  const hostKind = useKioskStore((s) => s.hostInfo?.kind)
+  const quitApp = () => {
+    // the only way out of the Electron kiosk
+    if (window.confirm(ta(lang, 'admin.quit-confirm'))) void adminInvoke(api, 'app/quit', {})
+  }
   return (
     <div className="admin-overlay admin-screen" data-testid="admin-screen" lang={lang}>
       <header className="admin-header">
@@ -50,6 +56,11 @@ export function AdminScreen({ api }: { api: ApiClient }) {
           <button type="button" className="admin-btn" data-testid="admin-lang" onClick={() => setLang(lang === 'id' ? 'en' : 'id')}>
             {lang === 'id' ? 'EN' : 'ID'}
           </button>
+          {hostKind === 'electron' ? (
+            <button type="button" className="admin-btn admin-btn-danger" data-testid="admin-quit-app" onClick={quitApp}>
+              {ta(lang, 'admin.quit-app')}
+            </button>
+          ) : null}
           <button type="button" className="admin-btn admin-btn-primary" data-testid="admin-exit" onClick={() => leaveAdmin(api)}>
             {ta(lang, 'admin.exit')}
           </button>

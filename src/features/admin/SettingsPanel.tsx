@@ -43,6 +43,7 @@ function applyLanguage(setting: LanguageSetting): void {
 
 export function SettingsPanel({ api }: { api: ApiClient }) {
   const lang = useLang()
+  const hostKind = useKioskStore((s) => s.hostInfo?.kind)
   const [settings, setSettings] = useState<KioskSettings | null>(null)
   const [draft, setDraft] = useState<SettingsDraft | null>(null)
   const [cameras, setCameras] = useState<Camera[]>([])
@@ -232,6 +233,12 @@ export function SettingsPanel({ api }: { api: ApiClient }) {
             <input type="checkbox" data-testid="set-sound" checked={draft.sound} onChange={(e) => set('sound', e.target.checked)} />
             <span>{ta(lang, 'set.sound')}</span>
           </label>
+          {hostKind === 'electron' ? (
+            <label className="admin-check">
+              <input type="checkbox" data-testid="set-start-at-login" checked={draft.startAtLogin} onChange={(e) => set('startAtLogin', e.target.checked)} />
+              <span>{ta(lang, 'set.start-at-login')}</span>
+            </label>
+          ) : null}
         </fieldset>
 
         <fieldset className="admin-fieldset">

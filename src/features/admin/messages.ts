@@ -4,6 +4,8 @@ import type { Lang } from '../../i18n/messages'
 const id = {
   'admin.title': 'Mode Admin',
   'admin.exit': 'Keluar admin',
+  'admin.quit-app': 'Tutup aplikasi Hadir',
+  'admin.quit-confirm': 'Tutup Hadir? Kiosk berhenti mencatat kehadiran sampai dijalankan lagi.',
   'tab.people': 'Karyawan',
   'tab.attendance': 'Kehadiran',
   'tab.settings': 'Pengaturan',
@@ -154,6 +156,7 @@ const id = {
   'set.kiosk-name': 'Nama kiosk',
   'set.location': 'Lokasi',
   'set.sound': 'Suara aktif',
+  'set.start-at-login': 'Jalankan Hadir saat komputer menyala',
   'set.hr-url': 'Alamat server HR',
   'set.hr-key': 'Kunci API HR',
   'set.hr-key.placeholder': 'Masukkan kunci',
@@ -263,6 +266,8 @@ export type AdminMessageKey = keyof typeof id
 const en: Record<AdminMessageKey, string> = {
   'admin.title': 'Admin mode',
   'admin.exit': 'Exit admin',
+  'admin.quit-app': 'Close the Hadir app',
+  'admin.quit-confirm': 'Close Hadir? The kiosk stops recording attendance until it is started again.',
   'tab.people': 'People',
   'tab.attendance': 'Attendance',
   'tab.settings': 'Settings',
@@ -413,6 +418,7 @@ const en: Record<AdminMessageKey, string> = {
   'set.kiosk-name': 'Kiosk name',
   'set.location': 'Location',
   'set.sound': 'Sound on',
+  'set.start-at-login': 'Start Hadir when the computer starts',
   'set.hr-url': 'HR server address',
   'set.hr-key': 'HR API key',
   'set.hr-key.placeholder': 'Enter the key',

@@ -13,6 +13,7 @@ const SETTINGS: KioskSettings = {
   kioskName: 'Lobby',
   location: 'Jakarta',
   sound: true,
+  startAtLogin: false,
   hr: { url: null, keySet: true, shareTemplates: false },
 }
 

@@ -27,6 +27,7 @@ export type SettingsDraft = {
   kioskName: string
   location: string
   sound: boolean
+  startAtLogin: boolean
   hrUrl: string
   /** a new HR key; '' leaves the stored key as it is */
   hrKey: string
@@ -51,6 +52,7 @@ export function draftFromSettings(s: KioskSettings): SettingsDraft {
     kioskName: s.kioskName,
     location: s.location,
     sound: s.sound,
+    startAtLogin: s.startAtLogin ?? false,
     hrUrl: s.hr.url ?? '',
     hrKey: '',
     hrShareTemplates: s.hr.shareTemplates === true,
@@ -102,6 +104,7 @@ export function settingsPatch(s: KioskSettings, d: SettingsDraft): { ok: true; p
   if (d.kioskName !== s.kioskName) patch.kioskName = d.kioskName
   if (d.location !== s.location) patch.location = d.location
   if (d.sound !== s.sound) patch.sound = d.sound
+  if (d.startAtLogin !== (s.startAtLogin ?? false)) patch.startAtLogin = d.startAtLogin
   const hrUrl = d.hrUrl.trim() === '' ? null : d.hrUrl.trim()
   if (hrUrl !== s.hr.url) patch.hrUrl = hrUrl
   if (d.hrKey !== '') patch.hrKey = d.hrKey

@@ -27,6 +27,17 @@ export type HostInfo = {
   embeddingModel: { modelId: string; modelVersion: string; dim: number }
   /** repeat-scan cooldown, ms */
   cooldownMs: number
+  /**
+   * Set when the host started in recovery mode: the database could not be used, every other method
+   * answers this `code` with `message`; the renderer shows the recovery screen instead of the kiosk.
+   */
+  recovery?: {
+    code: 'db-corrupt' | 'db-from-future' | 'db-not-writable'
+    message: string
+    dbFile: string
+    /** backups of the database, newest first */
+    backups: Array<{ file: string; at: number; bytes: number }>
+  }
 }
 
 /** An embedding sent by the renderer (never a photo). */
@@ -57,6 +68,8 @@ export type KioskSettings = {
   kioskName: string
   location: string
   sound: boolean
+  /** Electron: start the kiosk when the computer starts (OS login item) */
+  startAtLogin: boolean
   /**
    * HR server address; `keySet` says a key is stored (the key itself is a secret and never shown
    * again); `shareTemplates`: enrollments are shared with the company's other kiosks through HR
@@ -75,6 +88,7 @@ export type SettingsPatch = {
   kioskName?: string
   location?: string
   sound?: boolean
+  startAtLogin?: boolean
   hrUrl?: string | null
   hrKey?: string | null
   hrShareTemplates?: boolean
@@ -200,6 +214,8 @@ export type ApiHandlers = {
   'sync/retry': (args: AdminArgs & { ids?: string[] }) => { requeued: number }
   /** one sync round now (deliver, pull roster and templates, heartbeat) */
   'sync/now': (args: AdminArgs) => SyncStatus
+  /** Electron: closes the kiosk (the only way out of kiosk mode); the web host answers quitting: false */
+  'app/quit': (args: AdminArgs) => { quitting: boolean }
   'diagnostics/get': (args: AdminArgs) => Diagnostics
 }
 
@@ -226,6 +242,7 @@ export const ADMIN_METHODS: ReadonlySet<ApiMethod> = new Set<ApiMethod>([
   'sync/parked',
   'sync/retry',
   'sync/now',
+  'app/quit',
 ])
 
 export type ApiMethod = keyof ApiHandlers
@@ -264,6 +281,7 @@ export const API_METHODS: readonly ApiMethod[] = [
   'sync/parked',
   'sync/retry',
   'sync/now',
+  'app/quit',
 ] as const
 
 /**

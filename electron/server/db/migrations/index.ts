@@ -4,6 +4,7 @@ import { up as up0020 } from './0020-attendance-outbox'
 import { up as up0030 } from './0030-corrections'
 import { up as up0040 } from './0040-people-department'
 import { up as up0050 } from './0050-sync'
+import { up as up0060 } from './0060-sealed-templates'
 
 /** One schema step. Append-only: never edit a shipped migration, add a new one. */
 export type Migration = { version: number; name: string; up: (db: Database) => void }
@@ -14,6 +15,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 30, name: '0030-corrections', up: up0030 },
   { version: 40, name: '0040-people-department', up: up0040 },
   { version: 50, name: '0050-sync', up: up0050 },
+  { version: 60, name: '0060-sealed-templates', up: up0060 },
 ]
 
-export const LATEST_SCHEMA_VERSION = 50
+export const LATEST_SCHEMA_VERSION = 60
