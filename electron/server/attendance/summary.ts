@@ -2,7 +2,7 @@
  * Per person per work day totals for payroll. Pure: give it effective events (see attendance-store's
  * `listAttendanceRows`) and the rules; superseded or voided rows passed by mistake are skipped.
  */
-import type { AttendanceEvent } from '../../../src/shared/domain/types'
+import type { AttendanceEvent, DaySummary } from '../../../src/shared/domain/types'
 import { workDay, type AttendanceRules } from './rules'
 
 /** What a summary needs of an event; correction fields, when present, exclude non-effective rows. */
@@ -12,23 +12,8 @@ export type SummaryEvent = Pick<AttendanceEvent, 'personId' | 'personName' | 'di
   voided?: boolean
 }
 
-export type DaySummary = {
-  personId: string
-  /** the name on the person's latest event of that day */
-  personName: string
-  /** work day 'YYYY-MM-DD' (rules.dayBoundary and rules.timeZone) */
-  day: string
-  /** earliest 'in' of the day, epoch ms */
-  firstIn: number | null
-  /** latest 'out' of the day, epoch ms */
-  lastOut: number | null
-  /** sum of in→out pairs in time order (real elapsed time, so DST days count their true length) */
-  workedMs: number
-  /** number of events that day */
-  events: number
-  /** an 'in' without a following 'out', or an 'out' without a preceding 'in' */
-  incomplete: boolean
-}
+/** One person's work day (the domain type, src/shared/domain/types.ts). */
+export type { DaySummary }
 
 /** True for events that count: not replaced by a correction, not voided. */
 export const isEffective = (e: { supersededBy?: string | null; voided?: boolean }): boolean => !e.voided && (e.supersededBy ?? null) === null

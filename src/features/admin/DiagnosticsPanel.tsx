@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react'
+import { useCallback, useEffect, useState } from 'react'
 import type { ApiClient } from '../../api/api-client'
 import type { Diagnostics } from '../../shared/api/contract'
 import { adminInvoke } from './admin-api'
@@ -8,19 +8,11 @@ import { errorText } from './errors'
 import { ta } from './messages'
 import { collectRendererInfo } from './renderer-info'
 import { buildSupportBundle, BUNDLE_AUDIT_ROWS, type RendererInfo } from './support-bundle'
-import { NoticeLine, useLang, type Notice } from './ui'
+import { NoticeLine, useLang, type Notice, Row } from './ui'
 
 const gb = (bytes: number | null) => (bytes === null ? '—' : `${(bytes / 1e9).toFixed(1)} GB`)
 const mb = (bytes: number) => (bytes < 1e6 ? `${Math.max(1, Math.round(bytes / 1e3))} KB` : `${(bytes / 1e6).toFixed(1)} MB`)
 
-function Row({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
-  return (
-    <tr data-testid={testId}>
-      <th scope="row">{label}</th>
-      <td>{children}</td>
-    </tr>
-  )
-}
 
 export function DiagnosticsPanel({ api }: { api: ApiClient }) {
   const lang = useLang()

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import type { ApiClient } from '../../api/api-client'
 import type { ParkedEvent, SyncStatus } from '../../shared/api/contract'
 import type { ApiError } from '../../shared/api/result'
@@ -7,7 +7,7 @@ import { formatLocalDateTime, localTimeString } from './dates'
 import { errorText } from './errors'
 import { ta } from './messages'
 import { formatNext, formatPast, oldestQueuedAge, parkedKindKey, SYNC_POLL_MS, syncErrorText, syncState, type SyncState } from './sync-view'
-import { NoticeLine, useLang, type Notice } from './ui'
+import { NoticeLine, useLang, type Notice, Row } from './ui'
 
 const STATE_BADGE: Record<SyncState, string> = {
   online: 'admin-badge admin-badge-ok',
@@ -16,14 +16,6 @@ const STATE_BADGE: Record<SyncState, string> = {
   off: 'admin-badge admin-badge-off',
 }
 
-function Row({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
-  return (
-    <tr data-testid={testId}>
-      <th scope="row">{label}</th>
-      <td>{children}</td>
-    </tr>
-  )
-}
 
 /** HR sync for the admin: connection, queue, last success and error, and the events HR rejected (retry). */
 export function SyncPanel({ api }: { api: ApiClient }) {

@@ -60,3 +60,13 @@ export function ConfirmDialog(props: { lang: Lang; title: string; text: string; 
     </Dialog>
   )
 }
+
+/** One label/value row of a figures table (diagnostics, sync). */
+export function Row({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
+  return (
+    <tr data-testid={testId}>
+      <th scope="row">{label}</th>
+      <td>{children}</td>
+    </tr>
+  )
+}
