@@ -72,6 +72,19 @@ export function kioskCamera(): Webcam | null {
 }
 
 /**
+ * Waits (polling, up to `timeoutMs`) until `get` gives something: admin may open while the models
+ * are still loading or the camera is being reopened.
+ */
+export async function whenReady<T>(get: () => T | null, timeoutMs = 60_000): Promise<T | null> {
+  const until = performance.now() + timeoutMs
+  for (;;) {
+    const v = get()
+    if (v !== null || performance.now() > until) return v
+    await sleep(200)
+  }
+}
+
+/**
  * Starts the kiosk: host info → models → camera → recognition loop. Module-level so the vision loop
  * needs no React hook; state transitions go to the store.
  */

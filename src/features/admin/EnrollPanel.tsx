@@ -4,7 +4,7 @@ import { t, type Lang, type MessageKey } from '../../i18n/messages'
 import type { ApiError } from '../../shared/api/result'
 import type { Person } from '../../shared/domain/types'
 import { cosine } from '../../shared/face/match'
-import { kioskCamera, kioskVision } from '../../store/kiosk-actions'
+import { kioskCamera, kioskVision, whenReady } from '../../store/kiosk-actions'
 import { chooseSubject, type DetectedFace } from '../../vision/core/face-pipeline'
 import { LIVENESS_DEFAULTS } from '../../vision/core/liveness'
 import { assessQuality } from '../../vision/core/quality'
@@ -35,25 +35,28 @@ export function EnrollPanel({ api, token, person, lang, onDone }: EnrollPanelPro
   const [tick, setTick] = useState(0)
 
   useEffect(() => {
-    const cam = kioskCamera()
-    const vision = kioskVision()
-    if (!cam) {
-      setError(te(lang, 'enroll.no-camera'))
-      return
-    }
-    if (!vision) {
-      setError(te(lang, 'enroll.loading'))
-      return
-    }
-    const video = videoRef.current
-    if (video && cam.video.srcObject) {
-      video.srcObject = cam.video.srcObject
-      void video.play().catch(() => undefined)
-    }
     let cancelled = false
     const session = sessionRef.current
     const embeddings = storedRef.current
     const run = async () => {
+      // admin may open while the models load or the camera reopens: wait for both (up to a minute)
+      setHint({ kind: 'enroll', key: 'enroll.loading' })
+      const vision = await whenReady(kioskVision)
+      const cam = await whenReady(kioskCamera)
+      if (cancelled) return
+      if (!vision) {
+        setError(te(lang, 'enroll.loading'))
+        return
+      }
+      if (!cam) {
+        setError(te(lang, 'enroll.no-camera'))
+        return
+      }
+      const video = videoRef.current
+      if (video && cam.video.srcObject) {
+        video.srcObject = cam.video.srcObject
+        void video.play().catch(() => undefined)
+      }
       while (!cancelled && !session.done) {
         await cam.nextFrame()
         if (cancelled) return

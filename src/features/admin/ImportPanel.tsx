@@ -3,7 +3,7 @@ import type { ApiClient } from '../../api/api-client'
 import type { Lang } from '../../i18n/messages'
 import { toApiError } from '../../shared/api/result'
 import type { Person } from '../../shared/domain/types'
-import { kioskVision } from '../../store/kiosk-actions'
+import { kioskVision, whenReady } from '../../store/kiosk-actions'
 import { decodeImageBlob } from '../../vision/browser/decode-file'
 import { chooseSubject } from '../../vision/core/face-pipeline'
 import { errorText, te } from '../enroll/messages'
@@ -32,8 +32,11 @@ export function ImportPanel({ api, token, lang, person, onDone }: ImportPanelPro
   const [dragging, setDragging] = useState(false)
 
   const run = async (files: File[]) => {
-    const vision = kioskVision()
+    // the models may still be loading when admin opens: wait for them (up to a minute)
+    setProgress({ i: 0, n: files.length })
+    const vision = await whenReady(kioskVision)
     if (!vision) {
+      setProgress(null)
       setRows([{ file: '', personId: '', ok: false, code: 'model-missing', text: te(lang, 'enroll.loading') }])
       return
     }
