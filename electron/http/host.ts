@@ -11,7 +11,7 @@ import type { DispatchFn } from '../server/dispatch'
 import { configureLog, log } from '../server/log/logger'
 import { modelInventory } from '../server/models/manifest'
 import { TOKEN_META_NAME } from '../../src/shared/api/transport'
-import { createApp, DEFAULT_COOLDOWN_MS, osLocale, type App, type CreateAppOptions, type EmbeddingModelInfo } from '../server/create-app'
+import { createApp, hostInfoOf, type App, type CreateAppOptions, type EmbeddingModelInfo } from '../server/create-app'
 import type { RecognitionConfig } from '../../src/shared/face/decide'
 import { createApiRequestHandler, setSecurityHeaders } from './http-transport'
 
@@ -280,15 +280,16 @@ export async function startHost(opts: HostOptions): Promise<StartedHost> {
   const inMemory = opts.dbFile === ':memory:'
   const logDir = opts.logDir !== undefined ? opts.logDir : inMemory ? null : path.join(path.dirname(path.resolve(opts.dbFile)), 'logs')
   configureLog({ dir: logDir })
-  const baseInfo = (): HostInfo => ({
-    kind: 'web',
-    version: opts.version ?? '0.0.0-dev',
-    modelBaseUrl: opts.modelBaseUrl ?? '/models/',
-    wasmBaseUrl: opts.wasmBaseUrl ?? '/wasm/',
-    locale: opts.locale ?? osLocale(),
-    embeddingModel: { modelId: opts.embeddingModel.modelId, modelVersion: opts.embeddingModel.modelVersion, dim: opts.embeddingModel.dim },
-    cooldownMs: opts.cooldownMs ?? DEFAULT_COOLDOWN_MS,
-  })
+  const baseInfo = (): HostInfo =>
+    hostInfoOf({
+      hostKind: 'web',
+      modelBaseUrl: opts.modelBaseUrl ?? '/models/',
+      wasmBaseUrl: opts.wasmBaseUrl ?? '/wasm/',
+      embeddingModel: opts.embeddingModel,
+      ...(opts.version ? { version: opts.version } : {}),
+      ...(opts.locale ? { locale: opts.locale } : {}),
+      ...(opts.cooldownMs !== undefined ? { cooldownMs: opts.cooldownMs } : {}),
+    })
   let app: App | null = null
   let recovery: { code: HostRecovery['code']; message: string } | null = null
   try {

@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, dialog, ipcMain, Menu, powerMonitor, powerSaveBlocker, protocol, safeStorage, session } from 'electron'
 import { toApiError } from '../../src/shared/api/result'
-import { createApp, DEFAULT_COOLDOWN_MS, type App } from '../server/create-app'
+import { createApp, hostInfoOf, type App } from '../server/create-app'
 import { backupIfDue, listBackups } from '../server/db/backup'
 import type { DispatchFn } from '../server/dispatch'
 import { configureLog, log } from '../server/log/logger'
@@ -187,13 +187,7 @@ app.whenReady().then(async () => {
       log.error('database unusable: starting in recovery mode', { code, message, dbFile })
       dispatchFn = recoveryDispatch(
         () => ({
-          kind: 'electron',
-          version: app.getVersion(),
-          modelBaseUrl: `${ORIGIN}/models/`,
-          wasmBaseUrl: `${ORIGIN}/wasm/`,
-          locale,
-          embeddingModel: { modelId: embeddingModel.modelId, modelVersion: embeddingModel.modelVersion, dim: embeddingModel.dim },
-          cooldownMs: DEFAULT_COOLDOWN_MS,
+          ...hostInfoOf({ hostKind: 'electron', version: app.getVersion(), modelBaseUrl: `${ORIGIN}/models/`, wasmBaseUrl: `${ORIGIN}/wasm/`, locale, embeddingModel }),
           recovery: { code, message, dbFile, backups: listBackups(dbFile) },
         }),
         { code, message },

@@ -77,6 +77,20 @@ export type App = {
 export const DEFAULT_COOLDOWN_MS = 60_000
 const KIOSK_ID_KEY = 'kiosk.id'
 
+/** What `host/info` says, from the host's options (also used by recovery mode, which has no store). */
+export function hostInfoOf(opts: Pick<CreateAppOptions, 'hostKind' | 'version' | 'modelBaseUrl' | 'wasmBaseUrl' | 'locale' | 'embeddingModel' | 'cooldownMs'>): HostInfo {
+  const m = opts.embeddingModel
+  return {
+    kind: opts.hostKind,
+    version: opts.version ?? '0.0.0-dev',
+    modelBaseUrl: opts.modelBaseUrl,
+    wasmBaseUrl: opts.wasmBaseUrl,
+    locale: opts.locale ?? osLocale(),
+    embeddingModel: { modelId: m.modelId, modelVersion: m.modelVersion, dim: m.dim },
+    cooldownMs: opts.cooldownMs ?? DEFAULT_COOLDOWN_MS,
+  }
+}
+
 export function osLocale(): HostInfo['locale'] {
   const loc = Intl.DateTimeFormat().resolvedOptions().locale.toLowerCase()
   return loc.startsWith('id') || loc.startsWith('in') ? 'id' : 'en'
@@ -111,15 +125,7 @@ export function createApp(opts: CreateAppOptions): App {
     const index = new FaceIndex(embeddingModel)
     for (const t of loadTemplates(db, embeddingModel)) index.add(t.personId, t.embedding)
 
-    const hostInfo: HostInfo = {
-      kind: opts.hostKind,
-      version: opts.version ?? '0.0.0-dev',
-      modelBaseUrl: opts.modelBaseUrl,
-      wasmBaseUrl: opts.wasmBaseUrl,
-      locale: opts.locale ?? osLocale(),
-      embeddingModel: { modelId: embeddingModel.modelId, modelVersion: embeddingModel.modelVersion, dim: embeddingModel.dim },
-      cooldownMs,
-    }
+    const hostInfo = hostInfoOf({ ...opts, cooldownMs })
     let sync: HrSync | null = null
     const handlers = createHandlers({
       db,

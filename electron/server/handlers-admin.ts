@@ -14,7 +14,7 @@ import type { SettingsService } from './settings'
 import { addManualAttendance, correctAttendance, getAttendanceRow, listAttendanceRows, voidAttendance } from './store/attendance-store'
 import { listAudit } from './store/audit-log'
 import { createPerson, deletePerson, getPerson, searchPeople, updatePerson, upsertPerson } from './store/people-store'
-import { deleteTemplatesOf, loadTemplates } from './store/template-store'
+import { deleteTemplatesOf, reindexPerson } from './store/template-store'
 import { getUserVersion } from './db/migrate'
 
 /** Admin-only methods (people, attendance, audit, diagnostics) and the admin session itself. */
@@ -55,8 +55,6 @@ type AdminMethods =
 
 const actorOf = (ctx: HandlerContext): string => ctx.actor ?? (ctx.transport === 'direct' ? 'cli' : `admin@${ctx.transport}`)
 
-/** The rules in the shape of attendance/rules.ts. */
-export const ruleSet = (r: ReturnType<SettingsService['rules']>) => ({ ...r, window: { checkInUntil: r.checkInUntil } })
 
 const rowOf = (db: Database, id: string): AttendanceRow => {
   const row = getAttendanceRow(db, id)
@@ -70,14 +68,6 @@ export function createAdminHandlers(deps: AdminHandlerDeps): Pick<ServerHandlers
   const model: ModelTag = { modelId: index.modelId, modelVersion: index.modelVersion }
   const peopleCtx = (ctx: HandlerContext) => ({ now: deps.now(), actor: actorOf(ctx), model })
   const correctionCtx = (ctx: HandlerContext) => ({ now: deps.now(), actor: actorOf(ctx), kioskId: deps.kioskId })
-
-  /** Puts the person's templates back in the index (reactivated) or takes them out (inactive or gone). */
-  const syncIndex = (personId: string) => {
-    index.removePerson(personId)
-    const p = getPerson(db, personId, model)
-    if (!p?.active) return
-    for (const t of loadTemplates(db, { ...model, dim: index.dim })) if (t.personId === personId) index.add(personId, t.embedding)
-  }
 
   const effectiveRange = (args: { from: number; to: number; personId?: string }) =>
     listAttendanceRows(db, { from: args.from, to: args.to, ...(args.personId ? { personId: args.personId } : {}), limit: null })
@@ -100,7 +90,7 @@ export function createAdminHandlers(deps: AdminHandlerDeps): Pick<ServerHandlers
     'people/update': (args, ctx) => {
       const { token: _t, ...change } = args
       const p = updatePerson(db, change, peopleCtx(ctx))
-      if (args.active !== undefined) syncIndex(args.id)
+      if (args.active !== undefined) reindexPerson(db, index, args.id)
       return p
     },
     'people/upsert': (args, ctx) => upsertPerson(db, { id: args.id, name: args.name, ...(args.department !== undefined ? { department: args.department } : {}) }, peopleCtx(ctx)),
@@ -138,9 +128,9 @@ export function createAdminHandlers(deps: AdminHandlerDeps): Pick<ServerHandlers
       const { createdAt: _c, ...rest } = r
       return rest
     },
-    'attendance/summary': (args) => summarizeDays(effectiveRange(args), ruleSet(settings.rules())),
+    'attendance/summary': (args) => summarizeDays(effectiveRange(args), settings.rules()),
     'attendance/export': (args) => {
-      const rules = ruleSet(settings.rules())
+      const rules = settings.rules()
       const events = effectiveRange(args)
         .slice()
         .sort((a, b) => a.at - b.at)

@@ -12,7 +12,7 @@ import { appendAudit } from './store/audit-log'
 import { withDbErrors } from './db/open-db'
 import { createAdminAuth, type AdminAuth } from './admin/admin-auth'
 import { decideDirection, withinCooldown, workDay } from './attendance/rules'
-import { createAdminHandlers, ruleSet } from './handlers-admin'
+import { createAdminHandlers } from './handlers-admin'
 import { createSettings, type SettingsService } from './settings'
 import { createHrSync, type HrSync, type SyncOptions } from './sync/hr-sync'
 
@@ -186,7 +186,7 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
             {
               personId,
               personName,
-              direction: decideDirection({ prev, at, rules: ruleSet(rules), asked }),
+              direction: decideDirection({ prev, at, rules, asked }),
               at,
               similarity: identification.similarity,
               source: ctx.eventSource ?? 'kiosk',
@@ -298,9 +298,9 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
 
     'attendance/recent': (args) => {
       const rules = settingsService.rules()
-      const today = workDay(deps.now(), ruleSet(rules))
+      const today = workDay(deps.now(), rules)
       return listAttendance(db, { from: deps.now() - 36 * 3600_000, limit: 50 })
-        .filter((e) => workDay(e.at, ruleSet(rules)) === today)
+        .filter((e) => workDay(e.at, rules) === today)
         .slice(0, args.limit ?? 5)
         .map((e) => ({ personName: e.personName, direction: e.direction, at: e.at }))
     },

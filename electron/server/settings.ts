@@ -80,8 +80,7 @@ export const DEFAULT_CAMERA = { deviceId: null, width: 1280, height: 720 }
 
 /** Rules on a fresh install (attendance/rules.ts DEFAULT_RULES: toggle, the system's time zone) with the host's cooldown. */
 export function defaultRules(cooldownMs: number): AttendanceRules {
-  const { window, ...rest } = DEFAULT_RULES
-  return { ...rest, cooldownMs, checkInUntil: window.checkInUntil }
+  return { ...DEFAULT_RULES, cooldownMs }
 }
 
 export type SettingsService = {
@@ -141,10 +140,8 @@ export function createSettings(db: Database, opts: { recognition: RecognitionCon
           change(K.securityLevel, 'settings.security-level', before.securityLevel, patch.securityLevel)
           change(K.livenessStrictness, 'settings.liveness-strictness', before.livenessStrictness, patch.livenessStrictness)
           if (patch.rules) {
-            const { checkInUntil, ...merged } = { ...before.rules, ...patch.rules }
             // the whole rule set must make sense (e.g. window mode's check-in-until is not the day boundary)
-            const { window, ...checked } = validateRules({ ...merged, window: { checkInUntil } })
-            change(K.rules, 'settings.rules', before.rules, { ...checked, checkInUntil: window.checkInUntil })
+            change(K.rules, 'settings.rules', before.rules, validateRules({ ...before.rules, ...patch.rules }))
           }
           change(K.language, 'settings.language', before.language, patch.language)
           if (patch.camera) change(K.camera, 'settings.camera', before.camera, { ...before.camera, ...patch.camera })

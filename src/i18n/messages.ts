@@ -117,7 +117,12 @@ const dictionaries: Record<Lang, Record<MessageKey, string>> = { id, en }
 
 /** Translates `key`, filling `{name}` placeholders from `vars`. */
 export function t(lang: Lang, key: MessageKey, vars: Record<string, string> = {}): string {
-  return dictionaries[lang][key].replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? `{${k}}`)
+  return fillVars(dictionaries[lang][key], vars)
+}
+
+/** Fills `{name}` placeholders from `vars`; an unknown one stays as written. Shared by every catalogue. */
+export function fillVars(text: string, vars: Record<string, string | number>): string {
+  return text.replace(/\{(\w+)\}/g, (_, k: string) => (vars[k] !== undefined ? String(vars[k]) : `{${k}}`))
 }
 
 /** The greeting for a local hour: pagi until 11, siang until 15, sore until 18, then malam. */

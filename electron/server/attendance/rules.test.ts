@@ -38,7 +38,7 @@ describe('validateRules', () => {
       cooldownMs: 60_000,
       dayBoundary: '00:00',
       timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-      window: { checkInUntil: '12:00' },
+      checkInUntil: '12:00',
     })
     expect(validateRules(undefined)).toEqual(r)
     expect(DEFAULT_RULES).toEqual(r)
@@ -46,12 +46,12 @@ describe('validateRules', () => {
   })
 
   it('keeps given values and canonicalises the zone name', () => {
-    expect(validateRules({ mode: 'window', cooldownMs: 0, dayBoundary: '04:00', timeZone: 'asia/jakarta', window: { checkInUntil: '10:30' } })).toEqual({
+    expect(validateRules({ mode: 'window', cooldownMs: 0, dayBoundary: '04:00', timeZone: 'asia/jakarta', checkInUntil: '10:30' })).toEqual({
       mode: 'window',
       cooldownMs: 0,
       dayBoundary: '04:00',
       timeZone: 'Asia/Jakarta',
-      window: { checkInUntil: '10:30' },
+      checkInUntil: '10:30',
     })
     expect(validateRules({ cooldownMs: 24 * H }).cooldownMs).toBe(24 * H)
     expect(validateRules({ dayBoundary: '23:59' }).dayBoundary).toBe('23:59')
@@ -69,13 +69,13 @@ describe('validateRules', () => {
     ['boundary 4:00', { dayBoundary: '4:00' }, 'dayBoundary'],
     ['boundary 04:60', { dayBoundary: '04:60' }, 'dayBoundary'],
     ['boundary with seconds', { dayBoundary: '04:00:00' }, 'dayBoundary'],
-    ['checkInUntil', { window: { checkInUntil: 'noon' } }, 'window.checkInUntil'],
+    ['checkInUntil', { checkInUntil: 'noon' }, 'checkInUntil'],
     ['unknown zone', { timeZone: 'Asia/Atlantis' }, 'timeZone'],
     ['empty zone', { timeZone: ' ' }, 'timeZone'],
     ['offset instead of a zone', { timeZone: '+07:00 Jakarta' }, 'timeZone'],
     ['unknown key (typo)', { cooldown: 5 }, 'cooldown'],
-    ['unknown window key', { window: { checkinUntil: '10:00' } }, 'window.checkinUntil'],
-    ['window equal to the boundary in window mode', { mode: 'window', dayBoundary: '12:00' }, 'window.checkInUntil'],
+    ['misspelt check-in key', { checkinUntil: '10:00' }, 'checkinUntil'],
+    ['window equal to the boundary in window mode', { mode: 'window', dayBoundary: '12:00' }, 'checkInUntil'],
   ]
   it.each(bad)('rejects %s with invalid-args naming the field', (_name, input, field) => {
     const e = errorOf(() => validateRules(input as AttendanceRulesInput))
@@ -85,7 +85,7 @@ describe('validateRules', () => {
   })
 
   it('allows the check-in limit to equal the boundary outside window mode', () => {
-    expect(validateRules({ mode: 'toggle', dayBoundary: '12:00' }).window.checkInUntil).toBe('12:00')
+    expect(validateRules({ mode: 'toggle', dayBoundary: '12:00' }).checkInUntil).toBe('12:00')
   })
 })
 
@@ -239,7 +239,7 @@ describe('decideDirection', () => {
   })
 
   describe('window', () => {
-    const win = rules({ mode: 'window', timeZone: 'Asia/Jakarta', window: { checkInUntil: '12:00' } })
+    const win = rules({ mode: 'window', timeZone: 'Asia/Jakarta', checkInUntil: '12:00' })
     it('before checkInUntil is in, from it out, whatever prev says', () => {
       expect(decideDirection({ prev: null, at: t('2026-11-23T11:59:59+07:00'), rules: win })).toBe('in')
       expect(decideDirection({ prev: ev('2026-11-23T08:00:00+07:00', 'in'), at: t('2026-11-23T11:59:59+07:00'), rules: win })).toBe('in')
@@ -250,14 +250,14 @@ describe('decideDirection', () => {
     })
 
     it('uses the zone of the rules, not UTC (11:30 in Makassar is 10:30 in Jakarta)', () => {
-      const mks = rules({ mode: 'window', timeZone: 'Asia/Makassar', window: { checkInUntil: '11:00' } })
+      const mks = rules({ mode: 'window', timeZone: 'Asia/Makassar', checkInUntil: '11:00' })
       const at = t('2026-11-23T11:30:00+08:00')
       expect(decideDirection({ prev: null, at, rules: mks })).toBe('out')
       expect(decideDirection({ prev: null, at, rules: { ...mks, timeZone: 'Asia/Jakarta' } })).toBe('in')
     })
 
     it('respects the day boundary: a night shift checks in at 22:00 and out at 06:00', () => {
-      const night = rules({ mode: 'window', timeZone: 'Asia/Jakarta', dayBoundary: '18:00', window: { checkInUntil: '02:00' } })
+      const night = rules({ mode: 'window', timeZone: 'Asia/Jakarta', dayBoundary: '18:00', checkInUntil: '02:00' })
       expect(decideDirection({ prev: null, at: t('2026-11-22T22:00:00+07:00'), rules: night })).toBe('in')
       expect(decideDirection({ prev: null, at: t('2026-11-23T01:59:59+07:00'), rules: night })).toBe('in')
       expect(decideDirection({ prev: null, at: t('2026-11-23T02:00:00+07:00'), rules: night })).toBe('out')

@@ -7,37 +7,19 @@
  * DST days come out right.
  */
 import { HadirError } from '../../../src/shared/api/result'
-import type { AttendanceEvent, Direction } from '../../../src/shared/domain/types'
+import type { AttendanceEvent, AttendanceRules, CheckInMode, Direction } from '../../../src/shared/domain/types'
+
+export type { AttendanceRules }
 
 /**
  * - `toggle`: the first scan of a work day is 'in', then scans alternate.
- * - `window`: a scan before `window.checkInUntil` (local time, within the work day) is 'in', from it 'out'.
+ * - `window`: a scan before `checkInUntil` (local time, within the work day) is 'in', from it 'out'.
  * - `ask`: the person chooses on the kiosk; the scan must carry the answer.
  */
-export type AttendanceMode = 'toggle' | 'window' | 'ask'
-
-export type AttendanceRules = {
-  mode: AttendanceMode
-  /** a second scan of the same person within this many ms of the last one is not a new event; 0..24 h */
-  cooldownMs: number
-  /** 'HH:MM' local time at which a work day starts; with '04:00' a scan at 02:30 belongs to the previous work day */
-  dayBoundary: string
-  /** IANA zone, e.g. 'Asia/Jakarta' */
-  timeZone: string
-  window: {
-    /** 'HH:MM': in `window` mode a scan before it is 'in', from it 'out' */
-    checkInUntil: string
-  }
-}
+export type AttendanceMode = CheckInMode
 
 /** Input of `validateRules`: any subset, e.g. what was stored in settings. Checked at run time. */
-export type AttendanceRulesInput = {
-  mode?: AttendanceMode
-  cooldownMs?: number
-  dayBoundary?: string
-  timeZone?: string
-  window?: { checkInUntil?: string }
-}
+export type AttendanceRulesInput = Partial<AttendanceRules>
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
@@ -52,13 +34,12 @@ export const DEFAULT_RULES: Readonly<AttendanceRules> = Object.freeze({
   cooldownMs: 60_000,
   dayBoundary: '00:00',
   timeZone: systemTimeZone(),
-  window: Object.freeze({ checkInUntil: '12:00' }),
+  checkInUntil: '12:00',
 })
 
 const MODES: readonly AttendanceMode[] = ['toggle', 'window', 'ask']
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/
-const RULE_KEYS = new Set(['mode', 'cooldownMs', 'dayBoundary', 'timeZone', 'window'])
-const WINDOW_KEYS = new Set(['checkInUntil'])
+const RULE_KEYS = new Set(['mode', 'cooldownMs', 'dayBoundary', 'timeZone', 'checkInUntil'])
 
 function invalid(field: string, message: string): HadirError {
   return new HadirError('invalid-args', message, { field })
@@ -93,11 +74,6 @@ export function validateRules(partial: AttendanceRulesInput | null | undefined =
   for (const key of Object.keys(input)) {
     if (!RULE_KEYS.has(key)) throw invalid(key, `unknown attendance rule "${key}" (known: ${[...RULE_KEYS].join(', ')})`)
   }
-  const windowIn = input.window ?? {}
-  if (!isRecord(windowIn)) throw invalid('window', 'window must be an object like { "checkInUntil": "12:00" }')
-  for (const key of Object.keys(windowIn)) {
-    if (!WINDOW_KEYS.has(key)) throw invalid(`window.${key}`, `unknown window rule "${key}" (known: checkInUntil)`)
-  }
 
   const mode = input.mode ?? DEFAULT_RULES.mode
   if (typeof mode !== 'string' || !(MODES as readonly string[]).includes(mode)) {
@@ -112,8 +88,8 @@ export function validateRules(partial: AttendanceRulesInput | null | undefined =
   const dayBoundary = input.dayBoundary ?? DEFAULT_RULES.dayBoundary
   const boundaryMin = parseHhmm(dayBoundary, 'dayBoundary')
 
-  const checkInUntil = windowIn.checkInUntil ?? DEFAULT_RULES.window.checkInUntil
-  const checkInMin = parseHhmm(checkInUntil, 'window.checkInUntil')
+  const checkInUntil = input.checkInUntil ?? DEFAULT_RULES.checkInUntil
+  const checkInMin = parseHhmm(checkInUntil, 'checkInUntil')
 
   const tzIn = input.timeZone ?? DEFAULT_RULES.timeZone
   if (typeof tzIn !== 'string' || tzIn.trim() === '') throw invalid('timeZone', 'timeZone must be an IANA time zone name such as "Asia/Jakarta"')
@@ -122,12 +98,12 @@ export function validateRules(partial: AttendanceRulesInput | null | undefined =
 
   if (mode === 'window' && checkInMin === boundaryMin) {
     throw invalid(
-      'window.checkInUntil',
-      `window.checkInUntil (${String(checkInUntil)}) equals the day boundary: every scan would be 'out'. Choose a time after the work day starts.`,
+      'checkInUntil',
+      `checkInUntil (${String(checkInUntil)}) equals the day boundary: every scan would be 'out'. Choose a time after the work day starts.`,
     )
   }
 
-  return { mode: mode as AttendanceMode, cooldownMs, dayBoundary: dayBoundary as string, timeZone, window: { checkInUntil: checkInUntil as string } }
+  return { mode: mode as AttendanceMode, cooldownMs, dayBoundary: dayBoundary as string, timeZone, checkInUntil: checkInUntil as string }
 }
 
 /** Local wall-clock fields of an instant in a zone. */
@@ -233,7 +209,7 @@ export type DirectionInput = {
 
 /**
  * 'in' or 'out' for a scan at `at`.
- * toggle: the first event of the work day is 'in', then alternate. window: before `window.checkInUntil` in the
+ * toggle: the first event of the work day is 'in', then alternate. window: before `checkInUntil` in the
  * work day is 'in', from it 'out'. ask: `asked`, which is then required (invalid-args without it).
  */
 export function decideDirection({ prev, at, rules, asked }: DirectionInput): Direction {
@@ -244,7 +220,7 @@ export function decideDirection({ prev, at, rules, asked }: DirectionInput): Dir
       return asked
     case 'window': {
       const boundary = parseHhmm(rules.dayBoundary, 'dayBoundary')
-      const until = parseHhmm(rules.window.checkInUntil, 'window.checkInUntil')
+      const until = parseHhmm(rules.checkInUntil, 'checkInUntil')
       const untilIntoDay = ((until - boundary + 1440) % 1440) * 60
       return secondsIntoWorkDay(at, rules) < untilIntoDay ? 'in' : 'out'
     }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Database } from 'better-sqlite3'
+import type { FaceIndex } from '../recognition/face-index'
 import { HadirError } from '../../../src/shared/api/result'
 import type { ModelTag } from '../../../src/shared/domain/types'
 import { withDbErrors } from '../db/open-db'
@@ -162,4 +163,14 @@ export function deleteTemplatesOf(db: Database, personId: string, ctx: { now: nu
       return count
     })(),
   )
+}
+
+/**
+ * Puts one person's templates of the index's model back into the live index (active) or leaves them
+ * out (inactive, deleted): after a change of `active`, a roster update or a tombstone.
+ */
+export function reindexPerson(db: Database, index: FaceIndex, personId: string): void {
+  index.removePerson(personId)
+  // loadTemplates returns active people only
+  for (const t of loadTemplates(db, { modelId: index.modelId, modelVersion: index.modelVersion, dim: index.dim }, { personId })) index.add(personId, t.embedding)
 }

@@ -25,7 +25,7 @@ import type { FaceIndex } from '../recognition/face-index'
 import type { SettingsService } from '../settings'
 import { OUTBOX_ATTENDANCE, OUTBOX_CORRECTION } from '../store/attendance-store'
 import { appendAudit } from '../store/audit-log'
-import { addTemplate, loadTemplates, readTemplateEmbedding } from '../store/template-store'
+import { addTemplate, readTemplateEmbedding, reindexPerson } from '../store/template-store'
 import {
   embeddingFromBase64,
   embeddingToBase64,
@@ -329,7 +329,7 @@ export function createHrSync(o: SyncOptions): HrSync {
             } else if (cur.name !== name || cur.department !== department || cur.active !== active) {
               db.prepare('UPDATE people SET name = ?, department = ?, active = ?, updated_at = ? WHERE id = ?').run(name, department, active, now, id)
               appendAudit(db, { at: now, actor: 'hr-sync', action: 'person.update', subject: id, details: { from: { name: cur.name, department: cur.department, active: cur.active === 1 }, to: { name, department, active: e.active } } })
-              if (cur.active !== active) reindex(id)
+              if (cur.active !== active) reindexPerson(db, o.index, id)
               changed++
             }
           }
@@ -344,14 +344,6 @@ export function createHrSync(o: SyncOptions): HrSync {
       if (changed) log(`[hadir sync] roster: ${changed} people added or changed`)
       if (!res.more) return
     }
-  }
-
-  /** Puts a person's templates into (or out of) the live index after a change of `active`. */
-  function reindex(personId: string): void {
-    o.index.removePerson(personId)
-    const p = db.prepare('SELECT active FROM people WHERE id = ?').get(personId) as { active: number } | undefined
-    if (p?.active !== 1) return
-    for (const t of loadTemplates(db, o.model, { personId })) o.index.add(personId, t.embedding)
   }
 
   /** Pushes this kiosk's new templates and tombstones; pulls other kiosks' (template sharing on). */
@@ -405,7 +397,7 @@ export function createHrSync(o: SyncOptions): HrSync {
             const n = db.prepare('DELETE FROM face_templates WHERE person_id = ? AND created_at <= ?').run(s.personId, s.deletedAt).changes
             if (n > 0) {
               appendAudit(db, { at: now, actor: 'hr-sync', action: 'templates.clear', subject: s.personId, details: { count: n, from: s.kioskId } })
-              reindex(s.personId)
+              reindexPerson(db, o.index, s.personId)
             }
           }
           for (const t of res.templates) {

@@ -11,6 +11,7 @@
  * A message whose timestamp is more than 5 minutes from the receiver's clock is refused.
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto'
+import { decodeEmbedding, encodeEmbedding } from '../store/embedding-codec'
 
 export const PROTOCOL_VERSION = 1
 export const HEADER_ID = 'webhook-id'
@@ -134,15 +135,12 @@ export function endpoint(baseUrl: string, path: string, query?: Record<string, s
   return u.toString()
 }
 
-/** float32 LE ↔ base64 for templates on the wire. */
+/** float32 LE ↔ base64 for templates on the wire (the store's own byte layout, embedding-codec.ts). */
 export function embeddingToBase64(v: Float32Array): string {
-  return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')
+  return encodeEmbedding(v).toString('base64')
 }
 
 export function embeddingFromBase64(s: string, dim: number): Float32Array | null {
   const b = Buffer.from(s, 'base64')
-  if (b.length !== dim * 4) return null
-  const out = new Float32Array(dim)
-  for (let i = 0; i < dim; i++) out[i] = b.readFloatLE(i * 4)
-  return out
+  return b.length === dim * 4 ? decodeEmbedding(b, dim) : null
 }

@@ -1,5 +1,5 @@
 /** The admin screens' own texts, Bahasa Indonesia and English (same pattern as src/i18n/messages.ts). */
-import type { Lang } from '../../i18n/messages'
+import { fillVars, type Lang } from '../../i18n/messages'
 
 const id = {
   'admin.title': 'Mode Admin',
@@ -527,7 +527,7 @@ const dictionaries: Record<Lang, Record<AdminMessageKey, string>> = { id, en }
 
 /** Translates an admin text, filling `{name}` placeholders from `vars`. */
 export function ta(lang: Lang, key: AdminMessageKey, vars: Record<string, string> = {}): string {
-  return dictionaries[lang][key].replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? `{${k}}`)
+  return fillVars(dictionaries[lang][key], vars)
 }
 
 /** Both catalogues, for tests (same keys, same placeholders). */

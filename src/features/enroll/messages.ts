@@ -1,4 +1,4 @@
-import type { Lang } from '../../i18n/messages'
+import { fillVars, type Lang } from '../../i18n/messages'
 
 /** Words of the enrollment and photo import panels (Bahasa Indonesia and English). */
 const id = {
@@ -106,7 +106,7 @@ const en: Record<EnrollMessageKey, string> = {
 const dictionaries: Record<Lang, Record<EnrollMessageKey, string>> = { id, en }
 
 export function te(lang: Lang, key: EnrollMessageKey, vars: Record<string, string | number> = {}): string {
-  return dictionaries[lang][key].replace(/\{(\w+)\}/g, (_, k: string) => (vars[k] !== undefined ? String(vars[k]) : `{${k}}`))
+  return fillVars(dictionaries[lang][key], vars)
 }
 
 /** Words for an API or pipeline error code (branch on the code, never on the message). */
