@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto'
 import { createBackup, listBackups } from '../server/db/backup'
 import { openDb } from '../server/db/open-db'
 import { TEST_MODEL, testRecognition } from '../server/testing/fixtures'
-import { main, portFromEnv, resolveInside, resolveStaticPath, startHost, type HostOptions, type StartedHost } from './host'
+import { resolveInside, resolveStaticPath } from '../server/static-files'
+import { main, portFromEnv, startHost, type HostOptions, type StartedHost } from './host'
 
 let tmp: string
 let host: StartedHost

@@ -4,7 +4,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import type { HostInfo } from '../../src/shared/api/contract'
-import { HadirError, toApiError, type ApiResult } from '../../src/shared/api/result'
+import { HadirError, toApiError } from '../../src/shared/api/result'
 import { backupIfDue, listBackups } from '../server/db/backup'
 import { defaultDbFile } from '../server/db/open-db'
 import type { DispatchFn } from '../server/dispatch'
@@ -14,33 +14,10 @@ import { TOKEN_META_NAME } from '../../src/shared/api/transport'
 import { createApp, hostInfoOf, type App, type CreateAppOptions, type EmbeddingModelInfo } from '../server/create-app'
 import type { RecognitionConfig } from '../../src/shared/face/decide'
 import { createApiRequestHandler, setSecurityHeaders } from './http-transport'
+import { recoveryCode, recoveryDispatch, type HostRecovery } from '../server/recovery'
+import { contentTypeFor, resolveStaticPath, type FileTarget, type StaticDirs } from '../server/static-files'
 
-export const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.cjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.bin': 'application/octet-stream',
-  '.onnx': 'application/octet-stream',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.ttf': 'font/ttf',
-  '.txt': 'text/plain; charset=utf-8',
-}
-
-export function contentTypeFor(file: string): string {
-  return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream'
-}
+export type { HostRecovery }
 
 export type HostOptions = {
   /** 0 = ephemeral; default 4477 */
@@ -77,7 +54,6 @@ export type HostOptions = {
   logDir?: string | null
 }
 
-export type HostRecovery = NonNullable<HostInfo['recovery']>
 
 export type StartedHost = {
   /** e.g. http://127.0.0.1:4477/ (trailing slash) */
@@ -93,34 +69,6 @@ export type StartedHost = {
 }
 
 export const DEFAULT_PORT = 4477
-
-type FileTarget = { file: string; size: number } | null
-
-/**
- * Resolves `urlPath` (already percent-decoded, '/'-separated) inside `root`.
- * Returns null for anything outside root (`..`, absolute paths, NUL, symlinks leading out) or not a file.
- */
-export function resolveInside(root: string, urlPath: string): FileTarget {
-  if (urlPath.includes('\0')) return null
-  let realRoot: string
-  try {
-    realRoot = fs.realpathSync(path.resolve(root))
-  } catch {
-    return null
-  }
-  const candidate = path.resolve(realRoot, `.${path.sep}${urlPath.replace(/^[/\\]+/, '')}`)
-  const inside = (p: string) => p === realRoot || p.startsWith(realRoot.endsWith(path.sep) ? realRoot : realRoot + path.sep)
-  if (!inside(candidate)) return null
-  try {
-    const real = fs.realpathSync(candidate)
-    if (!inside(real)) return null
-    const st = fs.statSync(real)
-    if (!st.isFile()) return null
-    return { file: real, size: st.size }
-  } catch {
-    return null
-  }
-}
 
 function sendText(res: http.ServerResponse, status: number, text: string, extra: Record<string, string> = {}): void {
   setSecurityHeaders(res)
@@ -144,27 +92,8 @@ function sendFile(req: http.IncomingMessage, res: http.ServerResponse, target: N
   stream.pipe(res)
 }
 
-/**
- * Maps a percent-decoded URL path to a served file, or null: /models/* from modelsDir,
- * /wasm/<name>/* from wasmDirs[name], else the renderer (index.html for '/' and extension-less routes).
- * Path traversal is impossible (resolve + prefix check + realpath). Shared with Electron's app:// protocol.
- */
-export function resolveStaticPath(dirs: Pick<HostOptions, 'rendererDir' | 'modelsDir' | 'wasmDirs'>, pathname: string): FileTarget {
-  if (pathname.startsWith('/models/')) return resolveInside(dirs.modelsDir, pathname.slice('/models/'.length))
-  if (pathname.startsWith('/wasm/')) {
-    const rest = pathname.slice('/wasm/'.length)
-    const slash = rest.indexOf('/')
-    const name = slash < 0 ? rest : rest.slice(0, slash)
-    if (slash > 0 && Object.hasOwn(dirs.wasmDirs, name)) return resolveInside(dirs.wasmDirs[name] as string, rest.slice(slash + 1))
-    return null
-  }
-  const target = pathname === '/' ? null : resolveInside(dirs.rendererDir, pathname)
-  if (!target && (pathname === '/' || path.posix.extname(pathname) === '')) return resolveInside(dirs.rendererDir, 'index.html')
-  return target
-}
-
 /** node:http handler for GET/HEAD of static files (see resolveStaticPath). */
-export function createStaticHandler(opts: Pick<HostOptions, 'rendererDir' | 'modelsDir' | 'wasmDirs'>, apiToken?: string) {
+export function createStaticHandler(opts: StaticDirs, apiToken?: string) {
   return (req: http.IncomingMessage, res: http.ServerResponse): void => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       sendText(res, 405, 'Method not allowed', { Allow: 'GET, HEAD' })
@@ -206,32 +135,6 @@ function sendIndexWithToken(req: http.IncomingMessage, res: http.ServerResponse,
   setSecurityHeaders(res)
   res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' })
   res.end(req.method === 'HEAD' ? undefined : body)
-}
-
-/** Database failures the host survives in recovery mode (anything else stops it). */
-const RECOVERABLE: ReadonlySet<string> = new Set<HostRecovery['code']>(['db-corrupt', 'db-from-future', 'db-not-writable'])
-
-function isDirectory(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory()
-  } catch {
-    return false
-  }
-}
-
-/**
- * The recovery code for a start-up failure, or null when the host must stop. A data folder that
- * does not exist and cannot be made is refused outright (there is nothing to recover or show).
- */
-export function recoveryCode(err: unknown, dbFile: string): HostRecovery['code'] | null {
-  if (!(err instanceof HadirError) || !RECOVERABLE.has(err.code)) return null
-  if (err.code === 'db-not-writable' && (dbFile === ':memory:' || !isDirectory(path.dirname(path.resolve(dbFile))))) return null
-  return err.code as HostRecovery['code']
-}
-
-/** Recovery mode: host/info says what is wrong (backups listed afresh); every other method answers the error. */
-export function recoveryDispatch(info: () => HostInfo, error: { code: HostRecovery['code']; message: string }): DispatchFn {
-  return (method) => Promise.resolve<ApiResult<unknown>>(method === 'host/info' ? { ok: true, data: info() } : { ok: false, error: { code: error.code, message: error.message } })
 }
 
 /** Logs failed calls (method and code only: arguments may hold embeddings or a PIN). */

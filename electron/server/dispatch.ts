@@ -1,6 +1,6 @@
 import { API_METHODS, type ApiArgs, type ApiData, type ApiMethod } from '../../src/shared/api/contract'
 import { HadirError, toApiError, type ApiResult } from '../../src/shared/api/result'
-import type { HandlerContext, ServerHandlers } from './handlers'
+import type { HandlerContext, ServerHandlers } from './handler-types'
 import { VALIDATORS } from './validate'
 
 /** What transports call: untyped method and args in, an ApiResult out, never a rejection. */

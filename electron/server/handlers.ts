@@ -1,33 +1,23 @@
 import type { Database } from 'better-sqlite3'
 import { randomBytes } from 'node:crypto'
-import { ADMIN_METHODS, type ApiArgs, type ApiData, type ApiMethod, type Diagnostics, type HostInfo, type KioskSettings } from '../../src/shared/api/contract'
+import { ADMIN_METHODS, type ApiMethod, type Diagnostics, type HostInfo, type KioskSettings } from '../../src/shared/api/contract'
 import { HadirError } from '../../src/shared/api/result'
-import type { AttendanceEvent, Direction, Identification, KioskOutcome, LivenessEvidence, LivenessReason, ModelTag } from '../../src/shared/domain/types'
-import { decideLiveness, temporalDecision } from '../../src/vision/core/liveness'
+import type { Direction, Identification, KioskOutcome, LivenessEvidence, LivenessReason, ModelTag } from '../../src/shared/domain/types'
+import { decideLiveness, temporalDecision } from '../../src/shared/face/liveness-rule'
 import { decide, fuseEmbeddings, type Decision, type RecognitionConfig, type SearchHit, type SecurityLevel } from '../../src/shared/face/decide'
 import type { FaceIndex } from './recognition/face-index'
 import { lastEventOf, listAttendance, recordAttendance } from './store/attendance-store'
 import { addTemplate, countTemplates } from './store/template-store'
 import { appendAudit } from './store/audit-log'
-import { withDbErrors } from './db/open-db'
+import { withDbErrors } from './db/sqlite'
 import { createAdminAuth, type AdminAuth } from './admin/admin-auth'
 import { decideDirection, withinCooldown, workDay } from './attendance/rules'
 import { createAdminHandlers } from './handlers-admin'
 import { createSettings, type SettingsService } from './settings'
+import type { HandlerContext, ServerHandlers } from './handler-types'
 import { createHrSync, type HrSync, type SyncOptions } from './sync/hr-sync'
 
-/** Who is calling; used for audit `actor` and template `source`. */
-export type HandlerContext = {
-  transport: 'ipc' | 'http' | 'direct'
-  /** audit actor; defaults to the transport name */
-  actor?: string
-  /** `source` of attendance events written by kiosk/recognize; default 'kiosk' */
-  eventSource?: AttendanceEvent['source']
-}
-
-export type ServerHandlers = {
-  [M in ApiMethod]: (args: ApiArgs<M>, ctx: HandlerContext) => ApiData<M> | Promise<ApiData<M>>
-}
+export type { HandlerContext, ServerHandlers }
 
 export type HandlerDeps = {
   db: Database

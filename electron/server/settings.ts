@@ -3,7 +3,7 @@ import type { KioskSettings, LanguageSetting, SettingsPatch } from '../../src/sh
 import type { AttendanceRules, LivenessStrictness } from '../../src/shared/domain/types'
 import type { RecognitionConfig, SecurityLevel } from '../../src/shared/face/decide'
 import { HadirError } from '../../src/shared/api/result'
-import { withDbErrors } from './db/open-db'
+import { withDbErrors } from './db/sqlite'
 import { open, seal } from './secrets/crypto-box'
 import { dataKeyOf } from './secrets/store-key'
 import { DEFAULT_RULES, validateRules } from './attendance/rules'

@@ -1,7 +1,7 @@
 import { randomBytes as cryptoRandomBytes, scryptSync, timingSafeEqual } from 'node:crypto'
 import type { Database } from 'better-sqlite3'
 import { HadirError } from '../../../src/shared/api/result'
-import { withDbErrors } from '../db/open-db'
+import { withDbErrors } from '../db/sqlite'
 import { appendAudit } from '../store/audit-log'
 import { getSetting, setSetting } from '../store/settings-store'
 

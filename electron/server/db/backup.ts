@@ -11,7 +11,7 @@ import type { Database } from 'better-sqlite3'
 import { HadirError } from '../../../src/shared/api/result'
 import { checkDbFile, quickCheck } from './integrity'
 import { LATEST_SCHEMA_VERSION } from './migrations/index'
-import { loadSqlite, wrapDbError } from './open-db'
+import { loadSqlite, wrapDbError } from './sqlite'
 
 export type BackupInfo = { file: string; at: number; bytes: number }
 

@@ -7,7 +7,8 @@ import { toApiError } from '../../../src/shared/api/result'
 import { createBackup } from './backup'
 import { checkDbFile, quickCheck } from './integrity'
 import { LATEST_SCHEMA_VERSION } from './migrations/index'
-import { loadSqlite, openDb } from './open-db'
+import { openDb } from './open-db'
+import { loadSqlite } from './sqlite'
 
 let tmp: string
 beforeEach(() => {

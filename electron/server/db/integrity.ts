@@ -4,7 +4,9 @@
  */
 import fs from 'node:fs'
 import type { Database } from 'better-sqlite3'
-import { loadSqlite } from './open-db'
+import { isCorruptionError, loadSqlite } from './sqlite'
+
+export { isCorruptionError }
 
 /**
  * `corrupt`: the file itself is bad (not a database, malformed, quick_check problems); false when the
@@ -18,12 +20,6 @@ function errorText(err: unknown): string {
   const code = err && typeof err === 'object' && 'code' in err ? String((err as { code: unknown }).code) : ''
   const msg = err instanceof Error ? err.message : String(err)
   return code ? `${msg} (${code})` : msg
-}
-
-/** True for SQLite errors that mean "this is not (or no longer) a valid database". */
-export function isCorruptionError(err: unknown): boolean {
-  const code = err && typeof err === 'object' && 'code' in err ? String((err as { code: unknown }).code) : ''
-  return code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')
 }
 
 /**

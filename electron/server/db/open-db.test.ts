@@ -8,7 +8,8 @@ import { emb, fakeClock, TEST_MODEL, testRecognition, track } from '../testing/f
 import { quickCheck } from './integrity'
 import { getUserVersion } from './migrate'
 import { LATEST_SCHEMA_VERSION } from './migrations/index'
-import { dataDir, defaultDbFile, openDb, withDbErrors, wrapDbError } from './open-db'
+import { dataDir, defaultDbFile, openDb } from './open-db'
+import { withDbErrors, wrapDbError } from './sqlite'
 
 let tmp: string
 beforeEach(() => {

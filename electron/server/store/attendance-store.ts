@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Database } from 'better-sqlite3'
 import { HadirError } from '../../../src/shared/api/result'
 import type { AttendanceEvent, Direction } from '../../../src/shared/domain/types'
-import { withDbErrors } from '../db/open-db'
+import { withDbErrors } from '../db/sqlite'
 import { appendAudit } from './audit-log'
 
 export type AttendanceDraft = Omit<AttendanceEvent, 'id'> & { kioskId: string }

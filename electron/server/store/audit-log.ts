@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3'
-import { withDbErrors } from '../db/open-db'
+import { withDbErrors } from '../db/sqlite'
 
 export type AuditEntry = {
   at: number

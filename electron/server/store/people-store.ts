@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3'
 import { HadirError } from '../../../src/shared/api/result'
 import type { ModelTag, Person } from '../../../src/shared/domain/types'
-import { withDbErrors } from '../db/open-db'
+import { withDbErrors } from '../db/sqlite'
 import { appendAudit } from './audit-log'
 
 type PersonRow = {

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3'
-import { withDbErrors } from '../db/open-db'
+import { withDbErrors } from '../db/sqlite'
 
 /** Reads a JSON setting, or `undefined` when absent. */
 export function getSetting<T>(db: Database, key: string): T | undefined {

@@ -20,7 +20,7 @@
 import type { Database } from 'better-sqlite3'
 import type { ParkedEvent, SyncStatus } from '../../../src/shared/api/contract'
 import type { ModelTag } from '../../../src/shared/domain/types'
-import { withDbErrors } from '../db/open-db'
+import { withDbErrors } from '../db/sqlite'
 import type { FaceIndex } from '../recognition/face-index'
 import type { SettingsService } from '../settings'
 import { OUTBOX_ATTENDANCE, OUTBOX_CORRECTION } from '../store/attendance-store'

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3'
-import { loadSqlite } from '../db/open-db'
+import { loadSqlite } from '../db/sqlite'
 import { migrate } from '../db/migrate'
 import { newDataKey } from '../secrets/data-key'
 import { bindDataKey } from '../secrets/store-key'

@@ -21,6 +21,9 @@
  * error rates on the other; see LIVENESS_DEFAULTS).
  */
 import type { LivenessEvidence, TemporalEvidence } from '../../shared/domain/types'
+import { decideLiveness, LIVENESS_THRESHOLDS, temporalDecision, type LivenessReason, type LivenessThresholds } from '../../shared/face/liveness-rule'
+
+export { decideLiveness, temporalDecision }
 import type { OrtModule } from './embedder'
 import type { DetectedFace } from './face-pipeline'
 import type { Box, RgbFrame } from './frame'
@@ -155,18 +158,11 @@ export type LivenessLayers = {
   [cue: string]: number | null
 }
 
-export type LivenessReason = 'spoof_detected' | 'liveness_uncertain' | 'quality_low'
+export type { LivenessReason } from '../../shared/face/liveness-rule'
 
 export type LivenessResult = { live: boolean; score: number; layers: LivenessLayers; reasons: LivenessReason[] }
 
-export type LivenessOptions = {
-  /** live when the fused score reaches this */
-  threshold: number
-  /**
-   * a refused face whose score is within this of the threshold is `liveness_uncertain` (ask for
-   * more frames or a challenge) rather than `spoof_detected`
-   */
-  uncertainBand: number
+export type LivenessOptions = LivenessThresholds & {
   /** weight of fr_liveness.onnx in the fused score; the screen layer gets 1 − frWeight */
   frWeight: number
   /** faces whose box is smaller than this (pixels, height) are `quality_low`, not scored */
@@ -197,8 +193,7 @@ export type LivenessOptions = {
  * uncertainBand 0.15: on these sets only live frames (3/40 screen-set live) fall in [0.35, 0.5).
  */
 export const LIVENESS_DEFAULTS: LivenessOptions = {
-  threshold: 0.5,
-  uncertainBand: 0.15,
+  ...LIVENESS_THRESHOLDS,
   frWeight: 0.7,
   minFacePx: 40,
   screen: SCREEN_CUE_DEFAULTS,
@@ -208,12 +203,6 @@ export const LIVENESS_DEFAULTS: LivenessOptions = {
 export function fuseLiveness(layers: Pick<LivenessLayers, 'frLiveness' | 'screen'>, o: LivenessOptions = LIVENESS_DEFAULTS): number {
   if (layers.screen === null) return layers.frLiveness
   return o.frWeight * layers.frLiveness + (1 - o.frWeight) * layers.screen
-}
-
-/** The decision and its reasons for a fused score. */
-export function decideLiveness(score: number, o: LivenessOptions = LIVENESS_DEFAULTS): { live: boolean; reasons: LivenessReason[] } {
-  if (score >= o.threshold) return { live: true, reasons: [] }
-  return { live: false, reasons: [score >= o.threshold - o.uncertainBand ? 'liveness_uncertain' : 'spoof_detected'] }
 }
 
 export type LivenessScorer = {
@@ -276,13 +265,4 @@ export function summarizeTrackLiveness(frames: readonly LivenessResult[], tempor
   const d = decideLiveness(score, o)
   const passive: LivenessEvidence['decision'] = d.live ? 'live' : (d.reasons[0] ?? 'spoof_detected')
   return { decision: temporalDecision(passive, temporal), score: round4(score), layers, challenge: null, temporal }
-}
-
-/**
- * The temporal rule on top of the passive decision: a picture moved rigidly is at best uncertain
- * (a challenge decides); temporal evidence never turns a refusal into "live". The main side applies
- * the same rule to the evidence it receives.
- */
-export function temporalDecision(passive: LivenessEvidence['decision'], temporal: TemporalEvidence | null | undefined): LivenessEvidence['decision'] {
-  return passive === 'live' && temporal?.rigidMotion === true ? 'liveness_uncertain' : passive
 }
