@@ -3,7 +3,7 @@
  * real photos from ../shared/faces, the real models (WASM) and a real SQLite file. A benchmark, not a
  * test: it asserts nothing and never fails on a slow machine.
  */
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
@@ -179,6 +179,7 @@ async function main(): Promise<void> {
     log('decision latency in Chromium (fake camera), liveness off and on')
     const decisionOff = await decisionLatency('off')
     const decision = await decisionLatency('normal')
+    const cold = await coldStart()
     process.stdout.write(
       `${JSON.stringify({
         machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
@@ -193,6 +194,11 @@ async function main(): Promise<void> {
         decision_ms_p50_liveness_off: decisionOff.p50,
         decision_ms_p50: decision.p50,
         decision_samples: decision.samples + decisionOff.samples,
+        cold_start_ms: cold.coldStartMs,
+        first_decision_ms: cold.firstDecisionMs,
+        host_listening_ms: cold.hostListeningMs,
+        cold_start_samples: cold.samples,
+        ...(cold.note ? { cold_start_note: cold.note } : {}),
         ...(decision.note ? { decision_note: decision.note } : {}),
         enroll_images_per_s: r1(enrollPerS * 10) / 10,
         sync_drain_events_per_s: syncDrain,
@@ -255,6 +261,78 @@ async function decisionLatency(strictness: 'off' | 'normal'): Promise<{ p50: num
   return { p50: samples.length ? r1(pct(samples, 50)) : null, samples: samples.length }
 }
 
+/**
+ * Cold start of the web kiosk as a restart after a crash or a power cut sees it: `npm run start:web`
+ * (scripts/start.mjs: model check, build check, the host) is spawned, and a Chromium page (a fresh
+ * browser context each time: nothing cached) opens its URL. `cold_start_ms`: host process spawned →
+ * kiosk ready (models loaded and camera open, the kiosk's own `data-ready-at`); `first_decision_ms`:
+ * ready → the first decision on screen (`data-first-decision-at`; an enrolled face on the fake
+ * camera, liveness on). The browser itself is launched once beforehand (its launch is reported as
+ * the note's `browser_launch_ms`). Medians over 3 starts.
+ */
+async function coldStart(): Promise<{ coldStartMs: number | null; firstDecisionMs: number | null; hostListeningMs: number | null; samples: number; note?: string }> {
+  const none = { coldStartMs: null, firstDecisionMs: null, hostListeningMs: null, samples: 0 }
+  if (!existsSync(CHROMIUM)) return { ...none, note: `no Chromium at ${CHROMIUM}` }
+  const dataDir = makeDataDir()
+  enrollWithCli(dataDir, { angelina: [join(IDENTITIES, 'angelina', '1.jpg')] })
+  const tb = Date.now()
+  const browser = await launchChromium({ y4m: y4mFromPhoto(join(IDENTITIES, 'angelina', '3.jpg')) })
+  const browserLaunchMs = Date.now() - tb
+  const ready: number[] = []
+  const first: number[] = []
+  const listening: number[] = []
+  try {
+    for (let i = 0; i < 3; i++) {
+      const t0 = Date.now()
+      const child = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs'), '--web'], {
+        cwd: ROOT,
+        env: { ...process.env, HADIR_DATA_DIR: dataDir, HADIR_PORT: '0' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      })
+      try {
+        const url = await new Promise<string>((resolveUrl, reject) => {
+          let out = ''
+          const timer = setTimeout(() => reject(new Error('bench: the web host printed no URL in 60 s')), 60_000)
+          child.stdout?.on('data', (d: Buffer) => {
+            out += d.toString()
+            const m = /Hadir web kiosk: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)
+            if (m) {
+              clearTimeout(timer)
+              resolveUrl(m[1] as string)
+            }
+          })
+          child.once('exit', (code) => reject(new Error(`bench: the web host exited (${code})`)))
+        })
+        listening.push(Date.now() - t0)
+        const context = await browser.newContext()
+        const page = await context.newPage()
+        await page.goto(url)
+        const kiosk = page.getByTestId('kiosk')
+        const until = Date.now() + 120_000
+        let readyAt = 0
+        let firstAt = 0
+        while (Date.now() < until && !firstAt) {
+          readyAt ||= Number((await kiosk.getAttribute('data-ready-at')) ?? 0)
+          firstAt = Number((await kiosk.getAttribute('data-first-decision-at')) ?? 0)
+          if (!firstAt) await page.waitForTimeout(50)
+        }
+        if (readyAt) ready.push(readyAt - t0)
+        if (readyAt && firstAt) first.push(firstAt - readyAt)
+        await context.close()
+      } finally {
+        const exited = new Promise<void>((r) => (child.exitCode !== null ? r() : child.once('exit', () => r())))
+        child.kill('SIGTERM')
+        await exited
+      }
+    }
+  } finally {
+    await browser.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+  const med = (xs: number[]) => (xs.length ? r1(pct(xs, 50)) : null)
+  return { coldStartMs: med(ready), firstDecisionMs: med(first), hostListeningMs: med(listening), samples: ready.length, note: `browser_launch_ms ${browserLaunchMs} (once, not counted)` }
+}
+
 /** 10,000 events queued offline, drained to the reference HR server on 127.0.0.1 (both on real SQLite files). */
 async function syncDrainPerS(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'hadir-bench-sync-'))
@@ -274,7 +352,9 @@ async function syncDrainPerS(): Promise<number> {
   }
 }
 
-main().catch((err: unknown) => {
+// `npm run bench -- --cold-start`: only the start-up figures
+const job = process.argv.includes('--cold-start') ? coldStart().then((c) => process.stdout.write(`${JSON.stringify({ cold_start_ms: c.coldStartMs, first_decision_ms: c.firstDecisionMs, host_listening_ms: c.hostListeningMs, cold_start_samples: c.samples, cold_start_note: c.note })}\n`)) : main()
+job.catch((err: unknown) => {
   process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`)
   process.exitCode = 1
 })

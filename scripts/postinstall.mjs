@@ -46,3 +46,11 @@ if (process.env.HADIR_SKIP_ELECTRON_DOWNLOAD === '1') {
     console.log(`hadir: Electron binary not available (${why.slice(0, 160)}); install finished anyway — \`npm start\` opens the web kiosk instead, \`npm run start:web\` does so on purpose.`)
   }
 }
+
+// Build once here, so `npm start` starts at once (it rebuilds only when the sources change).
+if (existsSync(join(root, 'node_modules', '.bin', 'electron-vite')) && process.env.HADIR_SKIP_BUILD !== '1') {
+  const { build } = await import('./build.mjs')
+  const t0 = Date.now()
+  if (build({ quiet: true }) === 0) console.log(`hadir: built out/ in ${((Date.now() - t0) / 1000).toFixed(1)} s (\`npm start\` rebuilds only when the sources change)`)
+  else console.log('hadir: the build failed (see above); `npm start` will try again')
+}

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { build, buildState } from './build.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const requireCjs = createRequire(import.meta.url)
@@ -25,14 +26,20 @@ function electronBinary() {
 const models = spawnSync(process.execPath, [join(root, 'scripts', 'provision-models.mjs'), '--check'], { stdio: 'inherit' })
 if (models.status !== 0) process.exit(1)
 
+// out/ is built once (npm install, npm run build); a start rebuilds only when the sources changed since
+const state = buildState()
+if (state !== 'current') {
+  console.log(state === 'missing' ? 'hadir: no build in out/ yet: building it once (npm run build)…' : 'hadir: the sources changed since the last build: rebuilding (npm run build)…')
+  const status = build({ quiet: true })
+  if (status !== 0) process.exit(status)
+}
+
 const web = process.argv.includes('--web')
 if (!web && electronBinary()) {
-  const child = spawn(bin('electron-vite'), ['preview'], { cwd: root, stdio: 'inherit' })
+  const child = spawn(bin('electron-vite'), ['preview', '--skipBuild'], { cwd: root, stdio: 'inherit' })
   child.on('exit', (code) => process.exit(code ?? 0))
 } else {
   if (!web) console.log('hadir: the Electron binary is not installed here (it could not be downloaded); starting the web kiosk instead.')
-  const build = spawnSync(bin('electron-vite'), ['build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
-  if (build.status !== 0) process.exit(build.status ?? 1)
   console.log('hadir: open the URL below in Chromium or Chrome (camera permission needed); Ctrl+C stops it.')
   const child = spawn(process.execPath, [join(root, 'out', 'main', 'host.js')], { cwd: root, stdio: 'inherit' })
   const stop = () => child.kill('SIGTERM')

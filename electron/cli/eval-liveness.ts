@@ -12,7 +12,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { extname, join } from 'node:path'
 import { HadirError, toApiError } from '../../src/shared/api/result'
-import { LIVENESS_DEFAULTS, type LivenessLayers } from '../../src/vision/core/liveness'
+import { LIVENESS_DEFAULTS, type LivenessLayers, type LivenessScorer } from '../../src/vision/core/liveness'
+import type { FacePipeline } from '../../src/vision/core/face-pipeline'
 import { summarizeTemporal, type TemporalSample } from '../../src/vision/core/temporal'
 import { livenessOfFile } from './liveness-cli'
 import { createNodePipeline } from './node-vision'
@@ -134,9 +135,15 @@ function listImages(dir: string): string[] {
 
 type Scored = { source: string; layers: LivenessLayers; fused: number }
 
-export async function runLivenessEval(liveDir: string, spoofDir: string, progress: (line: string) => void = () => {}): Promise<LivenessEvalResult> {
+/** `vision`: an already loaded pipeline and scorer (tests share one per worker; left open); default: loaded here and disposed. */
+export async function runLivenessEval(
+  liveDir: string,
+  spoofDir: string,
+  progress: (line: string) => void = () => {},
+  vision?: { pipeline: FacePipeline; liveness: LivenessScorer },
+): Promise<LivenessEvalResult> {
   const sets = { live: listImages(liveDir), spoof: listImages(spoofDir) }
-  const { pipeline, liveness } = await createNodePipeline({ liveness: true, maxFaces: 10 })
+  const { pipeline, liveness } = vision ?? (await createNodePipeline({ liveness: true, maxFaces: 10 }))
   if (!liveness) throw new Error('liveness scorer was not created')
   const scored: Record<'live' | 'spoof', Scored[]> = { live: [], spoof: [] }
   const counts = { live: sets.live.length, spoof: sets.spoof.length, liveNoFace: 0, spoofNoFace: 0, unreadable: 0 }
@@ -163,7 +170,7 @@ export async function runLivenessEval(liveDir: string, spoofDir: string, progres
       }
     }
   } finally {
-    await liveness.dispose()
+    if (!vision) await liveness.dispose()
   }
   const t = LIVENESS_DEFAULTS.threshold
   const pick = (s: Scored[], layer: LivenessEvalLayer): number[] =>

@@ -1,5 +1,6 @@
 /**
  * `npm run eval -- <dir> [--templates k] [--impostors 0.2] [--flip|--no-flip] [--cache FILE]`
+ * `npm run eval -- --check-floors` (the accuracy floors on the calibration set: eval-floors.ts)
  *
  * Accuracy of the shipped pipeline on a folder of `<identity>/*.{jpg,jpeg,png}`: the first k photos
  * of each identity are enrolled, the rest are probes; a share of identities (every 1/share-th in
@@ -11,10 +12,11 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { extname, join, relative } from 'node:path'
 import { HadirError, toApiError } from '../../src/shared/api/result'
-import { mostProminentFace } from '../../src/vision/core/face-pipeline'
+import { mostProminentFace, type FacePipeline } from '../../src/vision/core/face-pipeline'
 import { FaceIndex } from '../server/recognition/face-index'
 import { decodeImageFile } from './decode-image'
 import { equalErrorRate, fnirAtFpir, percentile, shareAtOrAbove, tarAtFar, type MatedSearch } from './eval-metrics'
+import { checkFloors } from './eval-floors'
 import { createNodePipeline } from './node-vision'
 
 type Options = { dir: string; templates: number; impostorShare: number | 'loo'; flip: boolean; eyes: 'contour' | 'iris'; cache: string | null }
@@ -53,7 +55,8 @@ const r4 = (x: number) => Math.round(x * 1e4) / 1e4
 
 type Photo = { identity: string; file: string; embedding: Float32Array | null; error?: string }
 
-export async function runEval(o: Options, progress: (s: string) => void): Promise<Record<string, unknown>> {
+/** `vision`: an already loaded pipeline (tests share one per worker); default: loaded here with `o.flip` and `o.eyes`. */
+export async function runEval(o: Options, progress: (s: string) => void, vision?: FacePipeline): Promise<Record<string, unknown>> {
   if (!existsSync(o.dir) || !statSync(o.dir).isDirectory()) throw new HadirError('invalid-args', `${o.dir} is not a folder`)
   const identities = readdirSync(o.dir)
     .filter((n) => !n.startsWith('.') && statSync(join(o.dir, n)).isDirectory())
@@ -67,7 +70,7 @@ export async function runEval(o: Options, progress: (s: string) => void): Promis
   const cacheKey = (p: Photo) => `${o.flip ? 'flip' : 'plain'}${o.eyes === 'iris' ? '-iris' : ''}:${relative(o.dir, p.file)}`
   const cache: Record<string, string | null> = o.cache && existsSync(o.cache) ? (JSON.parse(readFileSync(o.cache, 'utf8')) as Record<string, string | null>) : {}
   const timings = { decodeMs: [] as number[], detectMs: [] as number[], embedMs: [] as number[] }
-  let pipeline: Awaited<ReturnType<typeof createNodePipeline>>['pipeline'] | null = null
+  let pipeline: FacePipeline | null = vision ?? null
   let failedToDetect = 0
   let unreadable = 0
   for (const [i, p] of photos.entries()) {
@@ -222,13 +225,19 @@ export async function runEval(o: Options, progress: (s: string) => void): Promis
 
 const isMain = process.argv[1] && /eval\.ts$|eval\.js$/.test(process.argv[1])
 if (isMain) {
-  runEval(parse(process.argv.slice(2)), (s) => process.stderr.write(`${s}\n`)).then(
-    (r) => process.stdout.write(`${JSON.stringify(r)}\n`),
-    (err: unknown) => {
-      const e = toApiError(err)
-      process.stdout.write(`${JSON.stringify({ error: e })}\n`)
-      process.stderr.write(`hadir eval: ${e.message}\n`)
-      process.exitCode = 1
-    },
-  )
+  const progress = (s: string) => process.stderr.write(`${s}\n`)
+  const argv = process.argv.slice(2)
+  const job = argv[0] === '--check-floors' && argv.length === 1
+    ? checkFloors((dir) => runEval({ ...parse([dir]), dir }, progress) as ReturnType<Parameters<typeof checkFloors>[0]>, (l) => process.stdout.write(`${l}\n`)).then((code) => {
+        process.exitCode = code
+      })
+    : runEval(parse(argv), progress).then((r) => {
+        process.stdout.write(`${JSON.stringify(r)}\n`)
+      })
+  job.catch((err: unknown) => {
+    const e = toApiError(err)
+    process.stdout.write(`${JSON.stringify({ error: e })}\n`)
+    process.stderr.write(`hadir eval: ${e.message}\n`)
+    process.exitCode = 1
+  })
 }

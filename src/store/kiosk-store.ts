@@ -38,6 +38,11 @@ export type SessionSlice = {
   detail: string | null
   /** ms from the face entering the view to the last decision (for diagnostics and the benchmark) */
   lastDecisionMs: number | null
+  /** epoch ms when the kiosk first became ready (models loaded, camera open), for the start-up benchmark */
+  readyAt: number | null
+  /** epoch ms of the first decision shown after start */
+  firstDecisionAt: number | null
+  markReady: () => void
   setPhase: (phase: KioskPhase, detail?: string | null) => void
   showBanner: (phase: 'recognised' | 'already-recorded', banner: Banner) => void
   setDecisionMs: (ms: number) => void
@@ -72,7 +77,10 @@ const createSessionSlice: StateCreator<KioskState, [], [], SessionSlice> = (set)
   detail: null,
   lastDecisionMs: null,
   setPhase: (phase, detail = null) => set({ phase, detail, banner: null, ask: null }),
-  setDecisionMs: (lastDecisionMs) => set({ lastDecisionMs }),
+  setDecisionMs: (lastDecisionMs) => set((s) => ({ lastDecisionMs, firstDecisionAt: s.firstDecisionAt ?? Date.now() })),
+  readyAt: null,
+  firstDecisionAt: null,
+  markReady: () => set((s) => (s.readyAt === null ? { readyAt: Date.now() } : {})),
   showBanner: (phase, banner) => set({ phase, banner, detail: null, ask: null }),
 })
 

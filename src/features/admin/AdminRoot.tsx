@@ -3,7 +3,7 @@ import type { ApiClient } from '../../api/api-client'
 import { isAdminIdle, useAdminStore } from '../../store/admin-store'
 import { adminInvoke, leaveAdmin } from './admin-api'
 import { AdminScreen } from './AdminScreen'
-import { pauseRecognition, resumeRecognition } from './kiosk-bridge'
+import { useKioskLoop } from '../kiosk/kiosk-loop-context'
 import { isAdminShortcut, LONG_PRESS_MS } from './pin'
 import { PinScreen } from './PinScreen'
 
@@ -57,6 +57,7 @@ function AdminCorner() {
 export function AdminRoot({ api }: { api: ApiClient }) {
   const mode = useAdminStore((s) => s.mode)
   const shown = mode !== 'closed'
+  const loop = useKioskLoop()
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -70,9 +71,10 @@ export function AdminRoot({ api }: { api: ApiClient }) {
 
   useEffect(() => {
     if (!shown) return
-    pauseRecognition()
-    return () => resumeRecognition()
-  }, [shown])
+    // nobody is checked in while an admin stands at the kiosk; recognition resumes when admin closes
+    loop.pause()
+    return () => loop.resume()
+  }, [shown, loop])
 
   useEffect(() => {
     if (!shown) return

@@ -4,7 +4,8 @@ import { t, type Lang, type MessageKey } from '../../i18n/messages'
 import type { ApiError } from '../../shared/api/result'
 import type { Person } from '../../shared/domain/types'
 import { cosine } from '../../shared/face/match'
-import { kioskCamera, kioskVision, whenReady } from '../../store/kiosk-actions'
+import { whenReady } from '../../store/kiosk-actions'
+import { useKioskLoop } from '../kiosk/kiosk-loop-context'
 import { chooseSubject, type DetectedFace } from '../../vision/core/face-pipeline'
 import { LIVENESS_DEFAULTS } from '../../vision/core/liveness'
 import { assessQuality } from '../../vision/core/quality'
@@ -23,6 +24,7 @@ type Hint = { kind: 'enroll'; key: EnrollMessageKey; n?: number } | { kind: 'qua
  * the embedding leaves the renderer; no frame is kept.
  */
 export function EnrollPanel({ api, token, person, lang, onDone }: EnrollPanelProps) {
+  const loop = useKioskLoop()
   const videoRef = useRef<HTMLVideoElement>(null)
   const sessionRef = useRef(new EnrollSession())
   /** embeddings stored so far (to skip a still frame captured twice); survives a loop restart */
@@ -41,8 +43,8 @@ export function EnrollPanel({ api, token, person, lang, onDone }: EnrollPanelPro
     const run = async () => {
       // admin may open while the models load or the camera reopens: wait for both (up to a minute)
       setHint({ kind: 'enroll', key: 'enroll.loading' })
-      const vision = await whenReady(kioskVision)
-      const cam = await whenReady(kioskCamera)
+      const vision = await whenReady(() => loop.vision)
+      const cam = await whenReady(() => loop.camera)
       if (cancelled) return
       if (!vision) {
         setError(te(lang, 'enroll.loading'))

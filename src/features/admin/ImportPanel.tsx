@@ -3,7 +3,8 @@ import type { ApiClient } from '../../api/api-client'
 import type { Lang } from '../../i18n/messages'
 import { toApiError } from '../../shared/api/result'
 import type { Person } from '../../shared/domain/types'
-import { kioskVision, whenReady } from '../../store/kiosk-actions'
+import { whenReady } from '../../store/kiosk-actions'
+import { useKioskLoop } from '../kiosk/kiosk-loop-context'
 import { decodeImageBlob } from '../../vision/browser/decode-file'
 import { chooseSubject } from '../../vision/core/face-pipeline'
 import { errorText, te } from '../enroll/messages'
@@ -27,6 +28,7 @@ export function personOfPath(relativePath: string): string | null {
 }
 
 export function ImportPanel({ api, token, lang, person, onDone }: ImportPanelProps) {
+  const loop = useKioskLoop()
   const [rows, setRows] = useState<ImportRow[]>([])
   const [progress, setProgress] = useState<{ i: number; n: number } | null>(null)
   const [dragging, setDragging] = useState(false)
@@ -34,7 +36,7 @@ export function ImportPanel({ api, token, lang, person, onDone }: ImportPanelPro
   const run = async (files: File[]) => {
     // the models may still be loading when admin opens: wait for them (up to a minute)
     setProgress({ i: 0, n: files.length })
-    const vision = await whenReady(kioskVision)
+    const vision = await whenReady(() => loop.vision)
     if (!vision) {
       setProgress(null)
       setRows([{ file: '', personId: '', ok: false, code: 'model-missing', text: te(lang, 'enroll.loading') }])

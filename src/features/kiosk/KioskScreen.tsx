@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react'
 import type { ApiClient } from '../../api/api-client'
 import { formatTime, t, type Lang, type MessageKey } from '../../i18n/messages'
-import { confirmDirection, refreshRecent, startKiosk } from '../../store/kiosk-actions'
+import { confirmDirection, refreshRecent } from '../../store/kiosk-actions'
+import { useKioskLoop } from './kiosk-loop-context'
 import { useKioskStore, type KioskPhase } from '../../store/kiosk-store'
 import type { DetectedFace } from '../../vision/core/face-pipeline'
 import { MatchBanner } from './MatchBanner'
@@ -115,13 +116,17 @@ export function KioskScreen({ api }: { api: ApiClient }) {
   const lang = useKioskStore((s) => s.lang)
   const setLang = useKioskStore((s) => s.setLang)
   const decisionMs = useKioskStore((s) => s.lastDecisionMs)
+  const readyAt = useKioskStore((s) => s.readyAt)
+  const firstDecisionAt = useKioskStore((s) => s.firstDecisionAt)
   const online = useKioskStore((s) => s.online)
   const settings = useKioskStore((s) => s.settings)
+  const loop = useKioskLoop()
 
   useEffect(() => {
     const video = videoRef.current
-    if (!video) return
-    void startKiosk(api, video, (faces: DetectedFace[], width: number, height: number) => {
+    // one loop per app: a re-run of this effect (React's StrictMode runs it twice) starts nothing new
+    if (!video || loop.lifecycle !== 'new') return
+    void loop.start(video, (faces: DetectedFace[], width: number, height: number) => {
       const canvas = overlayRef.current
       const ctx = canvas?.getContext('2d')
       if (!canvas || !ctx) return
@@ -132,14 +137,17 @@ export function KioskScreen({ api }: { api: ApiClient }) {
       ctx.strokeStyle = '#22c55e'
       for (const f of faces) ctx.strokeRect(f.box[0], f.box[1], f.box[2], f.box[3])
     })
-  }, [api])
+  }, [loop])
 
   const messageKey =
     (phase === 'quality' || phase === 'refused' || phase === 'challenge') && detail
       ? (`${phase === 'quality' ? 'quality' : phase === 'refused' ? 'refused' : 'challenge'}.${detail}` as MessageKey)
       : PHASE_MESSAGE[phase]
   return (
-    <main className={`kiosk phase-${phase}`} data-testid="kiosk" data-phase={phase} data-decision-ms={decisionMs === null ? undefined : Math.round(decisionMs)}>
+    <main className={`kiosk phase-${phase}`} data-testid="kiosk" data-phase={phase} data-decision-ms={decisionMs === null ? undefined : Math.round(decisionMs)}
+      data-ready-at={readyAt ?? undefined}
+      data-first-decision-at={firstDecisionAt ?? undefined}
+    >
       <header className="kiosk-header">
         <div className="brand">
           {settings?.kioskName && settings.kioskName !== 'Hadir' ? settings.kioskName : t(lang, 'title')}

@@ -4,6 +4,9 @@ import { createEmbedder } from '../core/embedder'
 import { FacePipeline } from '../core/face-pipeline'
 import { humanConfig } from '../core/human-config'
 import { createLivenessScorer, type LivenessScorer } from '../core/liveness'
+import { ModelLoadError } from './model-load-error'
+
+export { ModelLoadError }
 
 /** Where the host serves models and wasm, and the embedding model tag its store uses (from `host/info`). */
 export type VisionHost = {
@@ -13,17 +16,6 @@ export type VisionHost = {
 }
 
 type ManifestEntry = { id: string; path: string; sha256: string; recognition?: { flipAverage: boolean } }
-
-/** A model file failed to load or verify; `file` names it for the screen and the log. */
-export class ModelLoadError extends Error {
-  override name = 'ModelLoadError'
-  constructor(
-    message: string,
-    readonly file: string,
-  ) {
-    super(message)
-  }
-}
 
 async function fetchBytes(url: string, file: string): Promise<Uint8Array> {
   let res: Response
@@ -50,29 +42,34 @@ export async function loadVision(urls: VisionHost): Promise<{ pipeline: FacePipe
   const manifestRes = await fetch(`${urls.modelBaseUrl}manifest.json`)
   if (!manifestRes.ok) throw new ModelLoadError('models/manifest.json not found', 'models/manifest.json')
   const manifest = (await manifestRes.json()) as { models: ManifestEntry[] }
-  for (const m of manifest.models.filter((e) => /^human-(blazeface|facemesh|antispoof|liveness)/.test(e.id))) {
-    const bytes = await fetchBytes(`${urls.modelBaseUrl}${m.path}`, `models/${m.path}`)
-    if ((await sha256Hex(bytes)) !== m.sha256) throw new ModelLoadError(`model file corrupt: models/${m.path}`, `models/${m.path}`)
+  const listed = (id: string): ManifestEntry => {
+    const e = manifest.models.find((m) => m.id === id)
+    if (!e) throw new ModelLoadError(`${id} is not listed in models/manifest.json`, 'models/manifest.json')
+    return e
   }
-  const human = new Human(humanConfig({ modelBasePath: `${urls.modelBaseUrl}human/`, wasmPath: `${urls.wasmBaseUrl}tfjs/`, maxFaces: 5, antispoof: true }))
-  await human.load()
-  await human.tf.ready()
-  const entry = manifest.models.find((e) => e.id === 'fr-feature')
-  if (!entry) throw new ModelLoadError('fr-feature is not listed in models/manifest.json', 'models/manifest.json')
   const verified = async (e: ManifestEntry): Promise<Uint8Array> => {
     const file = `models/${e.path}`
     const bytes = await fetchBytes(`${urls.modelBaseUrl}${e.path}`, file)
     if ((await sha256Hex(bytes)) !== e.sha256) throw new ModelLoadError(`model file corrupt: ${file} does not match models/manifest.json`, file)
     return bytes
   }
-  const bytes = await verified(entry)
-  const livenessEntry = manifest.models.find((e) => e.id === 'fr-liveness')
-  if (!livenessEntry) throw new ModelLoadError('fr-liveness is not listed in models/manifest.json', 'models/manifest.json')
-  const livenessBytes = await verified(livenessEntry)
+  const entry = listed('fr-feature')
+  const livenessEntry = listed('fr-liveness')
+  // every file is fetched and checked at once (in parallel), before any model is built from it
+  const [bytes, livenessBytes] = await Promise.all([
+    verified(entry),
+    verified(livenessEntry),
+    ...manifest.models.filter((e) => /^human-(blazeface|facemesh|antispoof|liveness)/.test(e.id)).map(verified),
+  ])
   ort.env.wasm.wasmPaths = `${urls.wasmBaseUrl}ort/`
   ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? 2 : 1
-  // the tag comes from the host, so the renderer's embeddings always match the store's templates
-  const embedder = await createEmbedder(ort as unknown as Parameters<typeof createEmbedder>[0], bytes, { ...urls.embeddingModel }, { flipAverage: entry.recognition?.flipAverage ?? false })
-  const liveness = await createLivenessScorer(ort as unknown as Parameters<typeof createLivenessScorer>[0], livenessBytes)
+  const human = new Human(humanConfig({ modelBasePath: `${urls.modelBaseUrl}human/`, wasmPath: `${urls.wasmBaseUrl}tfjs/`, maxFaces: 5, antispoof: true }))
+  // Human's WASM backend and onnxruntime-web's sessions start together
+  const [, embedder, liveness] = await Promise.all([
+    human.load().then(() => human.tf.ready()),
+    // the tag comes from the host, so the renderer's embeddings always match the store's templates
+    createEmbedder(ort as unknown as Parameters<typeof createEmbedder>[0], bytes as Uint8Array, { ...urls.embeddingModel }, { flipAverage: entry.recognition?.flipAverage ?? false }),
+    createLivenessScorer(ort as unknown as Parameters<typeof createLivenessScorer>[0], livenessBytes as Uint8Array),
+  ])
   return { pipeline: new FacePipeline(human, embedder), liveness }
 }

@@ -4,9 +4,9 @@
  */
 import { readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { decodeImageFile } from '../../../electron/cli/decode-image'
-import { createNodePipeline } from '../../../electron/cli/node-vision'
+import { sharedVision } from '../../../electron/cli/testing/shared-vision'
 import { mostProminentFace, type FacePipeline } from './face-pipeline'
 import type { RgbFrame } from './frame'
 import {
@@ -97,12 +97,9 @@ describe('liveness on real photos (Node pipeline)', () => {
   let pipeline: FacePipeline
   let scorer: LivenessScorer
   beforeAll(async () => {
-    const p = await createNodePipeline({ liveness: true, maxFaces: 5 })
+    const p = await sharedVision()
     pipeline = p.pipeline
-    scorer = p.liveness as LivenessScorer
-  })
-  afterAll(async () => {
-    await scorer?.dispose()
+    scorer = p.liveness
   })
 
   const files = (dir: string, n: number) =>

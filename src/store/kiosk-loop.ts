@@ -1,0 +1,378 @@
+/**
+ * The kiosk's recognition loop as one owned object: host info, then the models and the camera (in
+ * parallel), then one decision step per camera frame. The app makes exactly one (main.tsx) and hands
+ * it to the screens through KioskLoopContext; `start` on a loop that is already running is refused,
+ * so a second loop cannot start by accident, and tests can make their own.
+ *
+ * Lifecycle: new → start(video) → running (pause()/resume() while admin mode has the screen;
+ * restartCamera() after sleep) → stop(). State transitions go to the zustand store; per-frame data
+ * stays here.
+ */
+import type { ApiClient } from '../api/api-client'
+import { t } from '../i18n/messages'
+import { chooseSubject, type DetectedFace } from '../vision/core/face-pipeline'
+import { assessQuality, DEFAULT_QUALITY } from '../vision/core/quality'
+import { ChallengeVerifier, pickChallenge } from '../vision/core/challenge'
+import { summarizeTrackLiveness, type LivenessResult } from '../vision/core/liveness'
+import { flattenMesh, summarizeTemporal, type TemporalSample } from '../vision/core/temporal'
+import { fuseEmbeddings } from '../shared/face/decide'
+import { cosine } from '../shared/face/match'
+import type { LivenessEvidence } from '../shared/domain/types'
+import { DEFAULT_TRACK, FaceTrack } from '../vision/core/tracker'
+import type { VisionHost } from '../vision/browser/load-vision'
+import { CameraError, type Webcam } from '../vision/camera/webcam'
+import { ASK_MS, HOLD_RESULT_MS, languageOf, modelErrorDetail, refreshRecent, showOutcome, sleep, type Vision } from './kiosk-actions'
+import { perf } from './perf'
+import { useKioskStore, type KioskPhase } from './kiosk-store'
+
+/** Pause between frames when nobody is there (keeps the CPU cool on a 2-core kiosk). */
+const IDLE_FRAME_MS = 60
+/** Pause after an unexpected error in the recognition loop before trying again. */
+const ERROR_BACKOFF_MS = 2000
+/** Frames of one track kept for temporal liveness (about 3 s at 10 frames per second). */
+const MAX_MOTION_FRAMES = 30
+/** Retry period when the camera is missing or was unplugged. */
+const CAMERA_RETRY_MS = 3000
+
+/** Per-frame face boxes for the overlay; kept outside the store on purpose. */
+export type FrameListener = (faces: DetectedFace[], width: number, height: number) => void
+
+type Evidence = LivenessEvidence
+
+export type KioskLoopState = 'new' | 'running' | 'stopped'
+
+/** What the loop needs from the browser: the models and the camera (main.tsx passes the real ones). */
+export type KioskLoopDeps = {
+  loadVision: (host: VisionHost) => Promise<Vision>
+  openWebcam: (video: HTMLVideoElement, deviceId?: string, size?: { width: number; height: number }) => Promise<Webcam>
+}
+
+export class KioskLoop {
+  private state: KioskLoopState = 'new'
+  /** admin mode has the screen: the loop leaves the camera open but decides nothing */
+  private paused = false
+  private reopenCamera = false
+  private currentVision: Vision | null = null
+  private currentCam: Webcam | null = null
+
+  constructor(
+    private readonly api: ApiClient,
+    private readonly deps: KioskLoopDeps,
+  ) {}
+
+  get lifecycle(): KioskLoopState {
+    return this.state
+  }
+
+  private get running(): boolean {
+    return this.state === 'running'
+  }
+
+  /** The loaded vision pipeline (null while loading or when the models failed). */
+  get vision(): Vision | null {
+    return this.currentVision
+  }
+
+  /** The open camera (null while it is missing). */
+  get camera(): Webcam | null {
+    return this.currentCam
+  }
+
+  get isPaused(): boolean {
+    return this.paused
+  }
+
+  /** Stops deciding while admin mode is open (the camera stays open for enrollment). */
+  pause(): void {
+    this.paused = true
+  }
+
+  /** Back to recognising; settings changed in admin apply from the next face. */
+  resume(): void {
+    this.paused = false
+  }
+
+  /**
+   * Closes and reopens the camera (after the machine slept, the stream is dead without an 'ended'
+   * event); the Electron shell calls it on resume.
+   */
+  restartCamera(): void {
+    this.reopenCamera = true
+  }
+
+  /** Ends the loop after the current frame; the camera is closed. A stopped loop cannot start again. */
+  stop(): void {
+    this.state = 'stopped'
+  }
+
+  /**
+   * Starts the kiosk on `video`: host info → models and camera in parallel → recognition loop.
+   * Resolves when the loop ends (stop(), or a start-up failure shown on screen). A second start is
+   * refused: one video, one loop.
+   */
+  async start(video: HTMLVideoElement, onFrame: FrameListener): Promise<void> {
+    if (this.state !== 'new') throw new Error(`the kiosk loop is ${this.state}: it starts once`)
+    this.state = 'running'
+    const api = this.api
+    const store = useKioskStore.getState()
+    const info = await api.invoke('host/info', {})
+    if (!info.ok) {
+      store.setPhase('server-error', info.error.message)
+      this.state = 'stopped'
+      return
+    }
+    store.setHostInfo(info.data)
+    const initial = await api.invoke('settings/get', {})
+    if (initial.ok) store.setSettings(initial.data)
+    store.setLang(languageOf(initial.ok ? initial.data.language : 'auto', info.data.locale))
+    void refreshRecent(api)
+    store.setPhase('loading')
+    // the models load while the camera opens (each takes about a second on a small kiosk)
+    const loading = this.deps.loadVision(info.data).then(
+      (v) => ({ ok: true as const, v }),
+      (err: unknown) => ({ ok: false as const, err }),
+    )
+    let cam: Webcam | null = await this.openCamera(video)
+    const loaded = await loading
+    if (!loaded.ok) {
+      store.setPhase('model-error', modelErrorDetail(loaded.err, useKioskStore.getState().lang))
+      cam?.close()
+      this.state = 'stopped'
+      return
+    }
+    const vision = loaded.v
+    this.currentVision = vision
+    while (this.running) {
+      if (!cam) {
+        await sleep(CAMERA_RETRY_MS)
+        if (!this.running) break
+        cam = await this.openCamera(video)
+        if (!cam) continue
+      }
+      this.currentCam = cam
+      useKioskStore.getState().setPhase('looking')
+      useKioskStore.getState().markReady()
+      let lost = false
+      void cam.ended.then(() => {
+        lost = true
+      })
+      try {
+        await this.recognitionLoop(vision, cam, onFrame, () => lost || this.reopenCamera)
+      } finally {
+        this.reopenCamera = false
+        this.currentCam = null
+        cam.close()
+        cam = null
+      }
+      if (lost) useKioskStore.getState().setPhase('camera-lost')
+      else if (this.running) {
+        // reopened on purpose (after sleep): at once
+        cam = await this.openCamera(video)
+      }
+    }
+  }
+
+  /** Opens the configured camera, or shows why it cannot (null). */
+  private async openCamera(video: HTMLVideoElement): Promise<Webcam | null> {
+    try {
+      const camera = useKioskStore.getState().settings?.camera
+      return await this.deps.openWebcam(video, camera?.deviceId ?? undefined, camera ? { width: camera.width, height: camera.height } : undefined)
+    } catch (err) {
+      const code = err instanceof CameraError ? err.code : 'no-camera'
+      useKioskStore.getState().setPhase(code, err instanceof Error ? err.message : null)
+      return null
+    }
+  }
+
+  private async recognitionLoop(vision: Vision, cam: Webcam, onFrame: FrameListener, isLost: () => boolean): Promise<void> {
+    const api = this.api
+    const { pipeline, liveness } = vision
+    const tag = pipeline.embedderInfo
+    const track = new FaceTrack(DEFAULT_TRACK)
+    let frameLiveness: LivenessResult[] = []
+    /** the track's mesh over time (every frame with the face, quality-passed or not), for temporal liveness */
+    let motion: TemporalSample[] = []
+    /** a challenge under way, with the evidence gathered before it */
+    let pending: { verifier: ChallengeVerifier; embeddings: Float32Array[]; evidence: Evidence; startedAt: number } | null = null
+    /** this track was decided: nothing more until the face leaves (no re-decision, no check-out by standing) */
+    let decided = false
+    const settingsOf = async () => {
+      const r = await api.invoke('settings/get', {})
+      return r.ok ? r.data : null
+    }
+    let settings = await settingsOf()
+    if (settings) useKioskStore.getState().setSettings(settings)
+    const show = (phase: KioskPhase, detail: string | null = null) => {
+      const s = useKioskStore.getState()
+      if (s.phase !== phase || s.detail !== detail) s.setPhase(phase, detail)
+    }
+    const decideAndShow = async (embeddings: Float32Array[], evidence: Evidence | undefined, startedAt: number) => {
+      decided = true
+      pending = null
+      frameLiveness = []
+      motion = []
+      const r = await api.invoke('kiosk/recognize', {
+        modelId: tag.modelId,
+        modelVersion: tag.modelVersion,
+        embeddings: embeddings.map((e) => Array.from(e)),
+        ...(evidence ? { liveness: evidence } : {}),
+      })
+      const set = useKioskStore.getState()
+      set.setDecisionMs(performance.now() - startedAt)
+      set.setOnline(r.ok || r.error.code !== 'transport-error')
+      if (!r.ok) set.setPhase('server-error', r.error.code === 'disk-full' ? t(set.lang, 'state.disk-full') : r.error.message)
+      else showOutcome(r.data)
+      void refreshRecent(api)
+      if (r.ok && r.data.kind === 'needs-direction') {
+        // the person answers on screen; the loop waits (up to the question's time) without deciding
+        const until = performance.now() + ASK_MS
+        while (performance.now() < until && useKioskStore.getState().phase === 'ask-direction') await sleep(100)
+        if (useKioskStore.getState().phase === 'ask-direction') set.setPhase('looking')
+        else await sleep(HOLD_RESULT_MS)
+        return
+      }
+      await sleep(HOLD_RESULT_MS)
+    }
+    /** A challenge that ends without a pass (face gone, another face, time up) is a refusal, audited. */
+    const abandon = async (now: number, reason: 'challenge_failed' | 'timeout') => {
+      const p = pending
+      if (!p) return
+      const challenge = { kind: p.verifier.kind, passed: false, ms: Math.round(now - p.verifier.startedAt) }
+      await decideAndShow(p.embeddings, { ...p.evidence, decision: reason, challenge }, p.startedAt)
+    }
+    /** The face is a new one: forget the last decision and any evidence. */
+    const newFace = () => {
+      decided = false
+      frameLiveness = []
+      motion = []
+    }
+
+    while (this.running && !isLost()) {
+      // one decision step per new camera frame; this await also yields to the browser every time
+      await cam.nextFrame()
+      if (this.paused) {
+        // admin mode: nothing is decided; what was gathered belongs to no one
+        track.reset()
+        newFace()
+        pending = null
+        await sleep(IDLE_FRAME_MS * 3)
+        continue
+      }
+      try {
+        const t0 = performance.now()
+        const frame = cam.grab()
+        if (!frame) continue
+        const now = performance.now()
+        const faces = await pipeline.detect(frame)
+        perf.frame(performance.now() - t0)
+        onFrame(faces, frame.width, frame.height)
+        if (faces.length === 0) {
+          const gone = track.observe(null, now)
+          if (pending && (gone || pending.verifier.expire(now) === 'timeout')) {
+            await abandon(now, gone ? 'challenge_failed' : 'timeout')
+            continue
+          }
+          if (gone) newFace()
+          if (!decided) show(pending ? 'challenge' : 'looking', pending ? pending.verifier.kind : null)
+          await sleep(IDLE_FRAME_MS)
+          continue
+        }
+        const choice = chooseSubject(faces, frame.width, frame.height)
+        if (choice.kind !== 'one') {
+          if (pending) await abandon(now, 'challenge_failed')
+          track.reset()
+          newFace()
+          show('one-at-a-time')
+          continue
+        }
+        const face = faces[choice.index] as DetectedFace
+        if (track.observe(face.box, now)) {
+          // someone else: what was gathered (or asked) belonged to the face before
+          if (pending) {
+            await abandon(now, 'challenge_failed')
+            continue
+          }
+          newFace()
+        }
+        if (decided) {
+          // the banner stays while the same person stands there
+          await sleep(IDLE_FRAME_MS)
+          continue
+        }
+        const quality = assessQuality(frame, face, DEFAULT_QUALITY)
+        if (!pending) {
+          motion.push({ t: now, box: face.box, mesh: flattenMesh(face.mesh), eyeOpenness: quality.metrics.eyeOpenness })
+          if (motion.length > MAX_MOTION_FRAMES) motion.splice(1, 1) // keep the first frame: motion is measured from it
+        }
+
+        if (pending) {
+          // the prompt itself asks for a turned head or closed eyes: no quality gate while it runs
+          const p = pending
+          const state = p.verifier.feed({ t: now, yawDeg: quality.metrics.yawDeg, eyeOpenness: quality.metrics.eyeOpenness })
+          if (state === 'pending') {
+            show('challenge', p.verifier.kind)
+            continue
+          }
+          if (state === 'timeout') {
+            await abandon(now, 'timeout')
+            continue
+          }
+          // passed: it must still be the same face as the one gathered before the prompt
+          const now1 = await pipeline.embed(frame, face)
+          if (cosine(fuseEmbeddings(p.embeddings), now1) < (settings?.thresholds.normal ?? 0.42)) {
+            await abandon(now, 'challenge_failed')
+            continue
+          }
+          const challenge = { kind: p.verifier.kind, passed: true, ms: Math.round(now - p.verifier.startedAt) }
+          await decideAndShow([...p.embeddings, now1], { ...p.evidence, decision: 'live', challenge }, p.startedAt)
+          continue
+        }
+
+        if (!quality.ok) {
+          show('quality', quality.reasons[0] ?? null)
+          continue
+        }
+        const strictness = settings?.livenessStrictness ?? 'normal'
+        const t1 = performance.now()
+        track.add(await pipeline.embed(frame, face))
+        const t2 = performance.now()
+        perf.stage('embed', t2 - t1)
+        if (strictness !== 'off') {
+          frameLiveness.push(await liveness.score(frame, face))
+          perf.stage('liveness', performance.now() - t2)
+        }
+        if (!track.ready) {
+          show('verifying')
+          continue
+        }
+        const startedAt = track.startedAt
+        const embeddings = track.take()
+        // the admin may have changed the level or strictness since the last face
+        settings = (await settingsOf()) ?? settings
+        if (settings) useKioskStore.getState().setSettings(settings)
+        if ((settings?.livenessStrictness ?? strictness) === 'off') {
+          await decideAndShow(embeddings, undefined, startedAt)
+          continue
+        }
+        const evidence = summarizeTrackLiveness(frameLiveness, summarizeTemporal(motion))
+        frameLiveness = []
+        motion = []
+        const alwaysAsk = settings?.livenessStrictness === 'strict' || settings?.securityLevel === 'very-high'
+        if (evidence.decision === 'liveness_uncertain' || (evidence.decision === 'live' && alwaysAsk)) {
+          const verifier = new ChallengeVerifier(pickChallenge(), now)
+          pending = { verifier, embeddings, evidence: { ...evidence, decision: 'live' }, startedAt }
+          show('challenge', verifier.kind)
+          continue
+        }
+        await decideAndShow(embeddings, evidence, startedAt)
+      } catch (err) {
+        // one bad frame (or a transient model/runtime error) must not stop the kiosk
+        useKioskStore.getState().setPhase('server-error', err instanceof Error ? err.message : String(err))
+        track.reset()
+        newFace()
+        pending = null
+        await sleep(ERROR_BACKOFF_MS)
+      }
+    }
+  }
+}
