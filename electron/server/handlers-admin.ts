@@ -79,7 +79,8 @@ export function createAdminHandlers(deps: AdminHandlerDeps): Pick<ServerHandlers
       // the first PIN only at the kiosk screen itself (Electron's own page, a paired web page) or on the
       // machine (the CLI): anything else gets 'admin-setup-required', never an open door
       const firstAllowed = ctx.transport === 'direct' || ctx.transport === 'ipc' || Boolean(ctx.session)
-      auth.setPin(args.pin, { ...(args.token ? { token: args.token } : {}), actor: actorOf(ctx), source, firstAllowed })
+      // the CLI on the machine (which holds the database and its key anyway) may replace a forgotten PIN
+      auth.setPin(args.pin, { ...(args.token ? { token: args.token } : {}), actor: actorOf(ctx), source, firstAllowed, reset: ctx.transport === 'direct' })
       return auth.login(args.pin, actorOf(ctx), source)
     },
     'admin/login': (args, ctx) => auth.login(args.pin, actorOf(ctx), attemptSource(ctx)),
