@@ -86,6 +86,8 @@ export type App = {
 }
 
 export const DEFAULT_COOLDOWN_MS = 60_000
+/** Error codes of refused security checks that the dispatcher audits as `security.refused` (throttled). */
+const AUDITED_REFUSALS: ReadonlySet<string> = new Set(['pair-code-invalid', 'pair-code-used', 'admin-locked', 'admin-setup-required'])
 const KIOSK_ID_KEY = 'kiosk.id'
 
 /** What `host/info` says, from the host's options (also used by recovery mode, which has no store). */
@@ -191,7 +193,10 @@ export function createApp(opts: CreateAppOptions): App {
             return { ok: false, error }
           }
         }
-        return dispatchCore(handlers, method, args, ctx)
+        const r = await dispatchCore(handlers, method, args, ctx)
+        // refusals an attacker produces: audited here (throttled); wrong PINs are audited by admin-auth itself
+        if (!r.ok && AUDITED_REFUSALS.has(r.error.code)) securityAudit.refused(r.error.code, { method, transport: ctx.transport, session: ctx.session ?? null })
+        return r
       },
       close: () => {
         if (closed) return
