@@ -289,3 +289,19 @@ describe('recovery mode (a database that cannot be used)', () => {
     expect(lines.map((l) => l['msg'])).toContain('database backed up')
   })
 })
+
+describe("Electron's app:// headers", () => {
+  it('are the web host\'s: COOP/COEP/CORP, nosniff, never framed, never referred', async () => {
+    const { appProtocolHeaders } = await import('../server/static-files')
+    expect(appProtocolHeaders('/x/index.html')).toEqual({
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
+      'Cross-Origin-Resource-Policy': 'same-origin',
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "frame-ancestors 'none'",
+      'X-Frame-Options': 'DENY',
+      'Referrer-Policy': 'no-referrer',
+    })
+  })
+})
