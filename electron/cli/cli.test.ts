@@ -21,9 +21,10 @@ const MIN_RIGHT_SHARE = 0.95
 
 type RunResult = { code: number; stdout: string; stderr: string; lines: unknown[] }
 
-function runCli(args: string[], env: Record<string, string> = {}): Promise<RunResult> {
+/** The real CLI; `input` goes to its stdin (the PIN is never an argument: argv shows in `ps`). */
+function runCli(args: string[], env: Record<string, string> = {}, input?: string): Promise<RunResult> {
   return new Promise((resolvePromise) => {
-    execFile(TSX, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+    const child = execFile(TSX, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err ? ((err as { code?: number }).code ?? 1) : 0
       const lines = stdout
         .split('\n')
@@ -31,6 +32,7 @@ function runCli(args: string[], env: Record<string, string> = {}): Promise<RunRe
         .map((l) => JSON.parse(l) as unknown)
       resolvePromise({ code: typeof code === 'number' ? code : 1, stdout, stderr, lines })
     })
+    if (input !== undefined) child.stdin?.end(input)
   })
 }
 
@@ -275,34 +277,19 @@ describe('cli backup / restore', () => {
   })
 })
 
-/** The real CLI with `input` on its stdin (the PIN is never an argument: argv shows in `ps`). */
-function runCliWithInput(args: string[], input: string): Promise<RunResult> {
-  return new Promise((resolvePromise) => {
-    const child = execFile(TSX, [CLI, ...args], { cwd: ROOT, env: process.env }, (err, stdout, stderr) => {
-      const code = err ? ((err as { code?: number }).code ?? 1) : 0
-      const lines = stdout
-        .split('\n')
-        .filter((l) => l.trim())
-        .map((l) => JSON.parse(l) as unknown)
-      resolvePromise({ code: typeof code === 'number' ? code : 1, stdout, stderr, lines })
-    })
-    child.stdin?.end(input)
-  })
-}
-
 describe('cli admin set-pin and pair (the machine owner sets up the kiosk)', () => {
   it('sets the first PIN from stdin, 6 digits at least, sealed; replaces a forgotten one (audited); pairing codes work once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hadir-cli-admin-'))
     const file = join(dir, 'hadir.db')
     try {
-      const short = await runCliWithInput(['admin', 'set-pin', '--db', file], '1234\n')
+      const short = await runCli(['admin', 'set-pin', '--db', file], {}, '1234\n')
       expect(short.code).toBe(1)
       expect(short.lines[0]).toMatchObject({ error: { code: 'pin-too-short' } })
-      const set = await runCliWithInput(['admin', 'set-pin', '--db', file], '135790\n')
+      const set = await runCli(['admin', 'set-pin', '--db', file], {}, '135790\n')
       expect(set.code, set.stderr).toBe(0)
       expect(set.lines[0]).toEqual({ pinSet: true })
       expect(set.stdout + set.stderr).not.toContain('135790')
-      const again = await runCliWithInput(['admin', 'set-pin', '--db', file], '246802\n')
+      const again = await runCli(['admin', 'set-pin', '--db', file], {}, '246802\n')
       expect(again.code, again.stderr).toBe(0)
       const pair = await runCli(['pair', '--db', file])
       expect(pair.code, pair.stderr).toBe(0)
