@@ -37,10 +37,10 @@ test.describe('admin at the kiosk (web host, fake camera)', () => {
       const page = kiosk.page
       await kiosk.waitForPhase(/looking|not-recognised|quality|verifying/)
 
-      // first start: the PIN is set (a short one is refused), then admin opens
+      // first start: the PIN is set at the kiosk screen (a short one is refused: 6 digits at least), then admin opens
       await openAdmin(page)
-      await typePin(page, '12')
-      await expect(page.getByTestId('pin-pad')).toContainText(/4/)
+      await typePin(page, '12345')
+      await expect(page.getByTestId('pin-pad')).toContainText(/6/)
       await typePin(page, PIN)
       await typePin(page, PIN) // confirmation
       await expect(page.getByTestId('admin-screen')).toBeVisible()

@@ -20,7 +20,9 @@ test.describe('HR sync (web host, reference HR server, fake camera)', () => {
         const page = kiosk.page
         // an installer sets the PIN and the HR server through the same API the admin screen uses
         const session = (await host.call('admin/set-pin', { pin: PIN })) as { ok: boolean; data?: { token?: string } }
-        expect(await host.call('settings/update', { token: session.data?.token, hrUrl: hr.url, hrKey: SECRET })).toMatchObject({ ok: true })
+        // the HR address and key are sensitive: the PIN is asked again
+        expect(await host.call('settings/update', { token: session.data?.token, hrUrl: hr.url, hrKey: SECRET })).toMatchObject({ ok: false, error: { code: 'pin-required' } })
+        expect(await host.call('settings/update', { token: session.data?.token, pin: PIN, hrUrl: hr.url, hrKey: SECRET })).toMatchObject({ ok: true })
 
         await kiosk.waitForPhase(/recognised|already-recorded/)
         // the kiosk screen shows HR's state in one line; the rejected event is counted

@@ -44,9 +44,12 @@ test.describe('resilience (web host)', () => {
       const before = sha(dbFile)
 
       host = await startWebHost(dataDir)
-      const info = await host.call('host/info', {})
+      // recovery mode: no sessions (nothing is stored to protect), every method answers the error
+      expect(host.launchUrl).toBe(host.url)
+      const info = await host.callAnon('host/info', {})
       expect(info).toMatchObject({ ok: true, data: { recovery: { code: 'db-corrupt', dbFile, backups: [{ file: backup }, {}] } } })
-      expect(await host.call('people/list', {})).toMatchObject({ ok: false, error: { code: 'db-corrupt' } })
+      expect(await host.callAnon('people/list', {})).toMatchObject({ ok: false, error: { code: 'db-corrupt' } })
+      expect(await host.callAnon('kiosk/pair', { code: 'A'.repeat(32) })).toMatchObject({ ok: false, error: { code: 'db-corrupt' } })
       const command = `npm run cli -- restore ${backup} --db ${dbFile}`
 
       for (const [locale, title, nothingDeleted] of [
@@ -102,7 +105,7 @@ test.describe('resilience (web host)', () => {
 
       const page = await (await browser.newContext({ locale: 'en-US' })).newPage()
       const kiosk = new KioskPage(page)
-      await kiosk.open(host.url)
+      await kiosk.open(host.launchUrl)
       await kiosk.waitForPhase('model-error')
       const status = await kiosk.statusText()
       expect(status).toContain('Face recognition models could not be loaded')

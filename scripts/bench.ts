@@ -231,7 +231,8 @@ async function decisionLatency(strictness: 'off' | 'normal'): Promise<{ p50: num
   // settings are an admin's: set the first PIN (which opens admin mode), then change the strictness
   const post = async (method: string, args: unknown) => (await host.call(method, args)) as { ok: boolean; data?: { token?: string }; error?: { message: string } }
   const session = await post('admin/set-pin', { pin: '20261122' })
-  const changed = await post('settings/update', { token: session.data?.token, livenessStrictness: strictness })
+  // liveness off is a sensitive change: the PIN again
+  const changed = await post('settings/update', { token: session.data?.token, pin: '20261122', livenessStrictness: strictness })
   if (!changed.ok) throw new Error(`bench: cannot set liveness strictness: ${changed.error?.message ?? 'unknown error'}`)
   const browser = await launchChromium({ y4m: y4mFromPhoto(join(IDENTITIES, 'angelina', '3.jpg')) })
   const samples: number[] = []
@@ -239,8 +240,11 @@ async function decisionLatency(strictness: 'off' | 'normal'): Promise<{ p50: num
     // the kiosk decides once per face, so each sample is a fresh page (models load from cache)
     const page = await browser.newPage()
     const deadline = Date.now() + 180_000
+    // the first load pairs the page with the host's one-time launch code; the reloads keep its session
+    let target = host.launchUrl
     while (samples.length < 5 && Date.now() < deadline) {
-      await page.goto(host.url)
+      await page.goto(target)
+      target = host.url
       const kiosk = page.getByTestId('kiosk')
       await kiosk.waitFor()
       const until = Date.now() + 60_000
@@ -295,7 +299,8 @@ async function coldStart(): Promise<{ coldStartMs: number | null; firstDecisionM
           const timer = setTimeout(() => reject(new Error('bench: the web host printed no URL in 60 s')), 60_000)
           child.stdout?.on('data', (d: Buffer) => {
             out += d.toString()
-            const m = /Hadir web kiosk: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)
+            // the printed launch URL, with its one-time pairing code (#pair=…)
+            const m = /Hadir web kiosk: (http:\/\/127\.0\.0\.1:\d+\/(#pair=[A-Za-z0-9_-]+)?)\n/.exec(out)
             if (m) {
               clearTimeout(timer)
               resolveUrl(m[1] as string)

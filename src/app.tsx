@@ -3,13 +3,15 @@ import { KioskLoopContext } from './features/kiosk/kiosk-loop-context'
 import type { KioskLoop } from './store/kiosk-loop'
 import { AdminRoot } from './features/admin/AdminRoot'
 import { KioskScreen } from './features/kiosk/KioskScreen'
-import { RecoveryScreen, useHostRecovery } from './features/recovery/RecoveryScreen'
+import { RecoveryScreen } from './features/recovery/RecoveryScreen'
+import { PairingScreen, useHostStart } from './features/pairing/PairingScreen'
 
 export function App({ api, loop }: { api: ApiClient; loop: KioskLoop }) {
-  // a host in recovery mode (damaged database) gets the recovery screen instead of the kiosk
-  const recovery = useHostRecovery(api)
-  if (recovery === undefined) return null
-  if (recovery) return <RecoveryScreen recovery={recovery} />
+  // a page that is not paired gets the pairing screen; a host in recovery mode (damaged database) the recovery screen
+  const start = useHostStart(api)
+  if (start.kind === 'asking') return null
+  if (start.kind === 'unpaired') return <PairingScreen code={start.code} />
+  if (start.kind === 'recovery') return <RecoveryScreen recovery={start.recovery} />
   return (
     <KioskLoopContext.Provider value={loop}>
       <KioskScreen api={api} />

@@ -1,6 +1,7 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { createApiClient } from './api/api-client'
+import { createKioskSession } from './api/kiosk-session'
 import { selectTransport } from './api/select-transport'
 import { App } from './app'
 import { IPC_EVENT_RESUME } from './shared/api/transport'
@@ -9,7 +10,10 @@ import { loadVision } from './vision/browser/load-vision'
 import { openWebcam } from './vision/camera/webcam'
 import './styles.css'
 
-const api = createApiClient(selectTransport())
+const transport = selectTransport()
+// the page pairs with the host (the launch URL's one-time code; Electron's own page needs none) and
+// signs the calls that record attendance with its session's key
+const api = createApiClient(transport, createKioskSession(transport, { ipc: Boolean(window.kiosk) }))
 // the app's one recognition loop; the kiosk screen starts it
 const loop = new KioskLoop(api, { loadVision, openWebcam })
 // Electron: after sleep, reopen the camera

@@ -55,8 +55,12 @@ export type FaultTarget = keyof typeof PATHS | 'any'
 export type FaultControl = {
   /** The next n requests answer `status` (500/502/503…) without doing anything. */
   fail(n: number, status?: number, on?: FaultTarget): void
-  /** The next n requests answer 429 with `Retry-After: retryAfterS`, without doing anything. */
-  rateLimit(n: number, retryAfterS: number, on?: FaultTarget): void
+  /**
+   * The next n requests answer 429 with `Retry-After: retryAfterS`, without doing anything; signed like
+   * every answer of this server, or (`unsigned`) as a proxy in between would send it — the kiosk
+   * then ignores its Retry-After.
+   */
+  rateLimit(n: number, retryAfterS: number, on?: FaultTarget, opts?: { unsigned?: boolean }): void
   /** The next n requests never answer: the socket stays open until the client gives up (or close()). */
   hang(n: number, on?: FaultTarget): void
   /** Every response is delayed by ms after the work is done (0 = off). */
@@ -88,6 +92,8 @@ export type ArmedFault = {
   on: FaultTarget
   status?: number
   retryAfterS?: number
+  /** rateLimit: the 429 goes out without signature headers (a proxy's) */
+  unsignedAnswer?: boolean
   garbage?: 'html' | 'truncated-json'
 }
 export type FaultState = { armed: ArmedFault[]; slowMs: number; dropAfterCommit: number; clockSkewMs: number }
@@ -298,7 +304,7 @@ export async function startHrServer(opts: HrServerOptions): Promise<HrServer> {
   }
   const faults: FaultControl = {
     fail: (n, status = 500, on = 'any') => arm({ kind: 'fail', remaining: count(n), status, on }),
-    rateLimit: (n, retryAfterS, on = 'any') => arm({ kind: 'rateLimit', remaining: count(n), retryAfterS: Math.max(0, Math.round(retryAfterS)), on }),
+    rateLimit: (n, retryAfterS, on = 'any', o = {}) => arm({ kind: 'rateLimit', remaining: count(n), retryAfterS: Math.max(0, Math.round(retryAfterS)), on, ...(o.unsigned ? { unsignedAnswer: true } : {}) }),
     hang: (n, on = 'any') => arm({ kind: 'hang', remaining: count(n), on }),
     slow: (ms) => {
       slowMs = Math.max(0, ms)
@@ -616,7 +622,9 @@ export async function startHrServer(opts: HrServerOptions): Promise<HrServer> {
     if (pre?.kind === 'hang') return line('(hang)', 'fault:hang') // never answered; close() destroys the socket
     if (pre?.kind === 'fail') return send(res, { status: pre.status ?? 500, body: { error: 'injected-fault' } }, null, (s) => finish(s, 'fault:fail'))
     if (pre?.kind === 'rateLimit')
-      return send(res, { status: 429, body: { error: 'rate-limited' }, headers: { 'retry-after': String(pre.retryAfterS ?? 1) } }, null, (s) => finish(s, 'fault:rate-limit'))
+      return send(res, { status: 429, body: { error: 'rate-limited' }, headers: { 'retry-after': String(pre.retryAfterS ?? 1) } }, pre.unsignedAnswer ? { kind: 'unsigned' } : null, (s) =>
+        finish(s, pre.unsignedAnswer ? 'fault:rate-limit unsigned' : 'fault:rate-limit'),
+      )
 
     const respond = (reply: Reply): void => {
       const rf = take(['badSignature', 'unsigned', 'garbage'], target)
@@ -794,7 +802,7 @@ export function applyFaultOp(faults: FaultControl, op: unknown): string | null {
       faults.fail(n, typeof op.status === 'number' ? op.status : 500, on)
       return null
     case 'rateLimit':
-      faults.rateLimit(n, typeof op.retryAfterS === 'number' ? op.retryAfterS : 1, on)
+      faults.rateLimit(n, typeof op.retryAfterS === 'number' ? op.retryAfterS : 1, on, { unsigned: op.unsigned === true })
       return null
     case 'hang':
       faults.hang(n, on)

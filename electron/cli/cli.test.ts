@@ -21,9 +21,10 @@ const MIN_RIGHT_SHARE = 0.95
 
 type RunResult = { code: number; stdout: string; stderr: string; lines: unknown[] }
 
-function runCli(args: string[], env: Record<string, string> = {}): Promise<RunResult> {
+/** The real CLI; `input` goes to its stdin (the PIN is never an argument: argv shows in `ps`). */
+function runCli(args: string[], env: Record<string, string> = {}, input?: string): Promise<RunResult> {
   return new Promise((resolvePromise) => {
-    execFile(TSX, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+    const child = execFile(TSX, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err ? ((err as { code?: number }).code ?? 1) : 0
       const lines = stdout
         .split('\n')
@@ -31,6 +32,7 @@ function runCli(args: string[], env: Record<string, string> = {}): Promise<RunRe
         .map((l) => JSON.parse(l) as unknown)
       resolvePromise({ code: typeof code === 'number' ? code : 1, stdout, stderr, lines })
     })
+    if (input !== undefined) child.stdin?.end(input)
   })
 }
 
@@ -272,5 +274,47 @@ describe('cli backup / restore', () => {
   it('restore and backup need their arguments', async () => {
     expect((await runCli(['restore'])).lines[0]).toMatchObject({ error: { code: 'invalid-args' } })
     expect((await runCli(['backup', '--db', join(work, 'nowhere', 'hadir.db')])).lines[0]).toMatchObject({ error: { code: 'not-found' } })
+  })
+})
+
+describe('cli admin set-pin and pair (the machine owner sets up the kiosk)', () => {
+  it('sets the first PIN from stdin, 6 digits at least, sealed; replaces a forgotten one (audited); pairing codes work once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hadir-cli-admin-'))
+    const file = join(dir, 'hadir.db')
+    try {
+      const short = await runCli(['admin', 'set-pin', '--db', file], {}, '1234\n')
+      expect(short.code).toBe(1)
+      expect(short.lines[0]).toMatchObject({ error: { code: 'pin-too-short' } })
+      const set = await runCli(['admin', 'set-pin', '--db', file], {}, '135790\n')
+      expect(set.code, set.stderr).toBe(0)
+      expect(set.lines[0]).toEqual({ pinSet: true })
+      expect(set.stdout + set.stderr).not.toContain('135790')
+      const again = await runCli(['admin', 'set-pin', '--db', file], {}, '246802\n')
+      expect(again.code, again.stderr).toBe(0)
+      const pair = await runCli(['pair', '--db', file])
+      expect(pair.code, pair.stderr).toBe(0)
+      const { code, expiresAt } = pair.lines[0] as { code: string; expiresAt: number }
+      expect(code).toMatch(/^[A-Za-z0-9_-]{32}$/)
+      expect(expiresAt).toBeGreaterThan(Date.now())
+
+      const { createApp } = await import('../server/create-app')
+      const { embeddingModelTag, recognitionConfig } = await import('../server/models/manifest')
+      const app = createApp({ dbFile: file, hostKind: 'web', modelBaseUrl: '', wasmBaseUrl: '', embeddingModel: embeddingModelTag(), recognition: recognitionConfig() })
+      try {
+        // the PIN is sealed (never in clear), the reset audited; the old PIN no longer opens admin mode
+        const pinRow = app.db.prepare("SELECT value FROM settings WHERE key = 'admin.pin'").get() as { value: string }
+        expect(Object.keys(JSON.parse(pinRow.value) as object)).toEqual(['sealed'])
+        expect(app.db.prepare("SELECT action FROM audit_log WHERE action LIKE 'admin.pin%' ORDER BY id").all()).toEqual([{ action: 'admin.pin-set' }, { action: 'admin.pin-reset' }])
+        expect(await app.dispatch('admin/login', { pin: '135790' }, { transport: 'ipc' })).toMatchObject({ ok: false, error: { code: 'pin-wrong' } })
+        expect(await app.dispatch('admin/login', { pin: '246802' }, { transport: 'ipc' })).toMatchObject({ ok: true })
+        // the CLI's code pairs one page of a host on this database, once
+        expect(await app.dispatch('kiosk/pair', { code }, { transport: 'http' })).toMatchObject({ ok: true, data: { session: expect.any(String) } })
+        expect(await app.dispatch('kiosk/pair', { code }, { transport: 'http' })).toMatchObject({ ok: false, error: { code: 'pair-code-used' } })
+      } finally {
+        app.close()
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -23,10 +23,20 @@ export const usage = `usage: npm run --silent cli -- <command> [options]
                                   replace the database with a checked backup; the current file (and its
                                   -wal/-shm) is moved aside as <name>.damaged-<time>, never deleted.
                                   Stop the kiosk first.
+  admin set-pin [--db FILE]       set the admin PIN (6–12 digits) on this machine: the first one, or a
+                                  forgotten one replaced (audited). Read from stdin (asked twice on a
+                                  terminal), never from the command line.
+  pair [--db FILE]                a one-time code (10 minutes) that pairs one more kiosk page or script
+                                  with the running web host: prints {"code","expiresAt","url"}; open the url
 The database defaults to $HADIR_DATA_DIR/hadir.db (or the OS app-data folder).
 `
 
-export type CliIo = { out: (line: string) => void; progress: (line: string) => void }
+export type CliIo = {
+  out: (line: string) => void
+  progress: (line: string) => void
+  /** a secret typed by the person at the machine (the PIN): from stdin, never from argv (visible in `ps`) */
+  readSecret?: (prompt: string) => Promise<string>
+}
 
 const IMAGE_EXT = new Set(['.jpg', '.jpeg', '.png'])
 
@@ -50,6 +60,8 @@ function parseArgs(args: string[]): Parsed {
 /** The app (store + dispatcher) as the CLI uses it: every call goes through the one dispatcher. */
 type CliApp = {
   call<M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<ApiData<M>>
+  /** one-time pairing codes for the web host on the same database */
+  pairingCode(): { code: string; expiresAt: number; hostUrl: string | null }
   close(): void
 }
 
@@ -68,6 +80,11 @@ async function openApp(dbFile: string): Promise<CliApp> {
       const r = await app.dispatch(method, args)
       if (!r.ok) throw new HadirError(r.error.code, r.error.message)
       return r.data as never
+    },
+    pairingCode() {
+      const { code, expiresAt } = app.sessions.issueStoredCode('cli')
+      const row = app.db.prepare("SELECT value FROM settings WHERE key = 'host.url'").get() as { value: string } | undefined
+      return { code, expiresAt, hostUrl: row ? (JSON.parse(row.value) as string) : null }
     },
     close: () => app.close(),
   }
@@ -128,6 +145,35 @@ export async function runCommand(command: string, args: string[], io: CliIo): Pr
       openDb(r.db).close()
       io.out(JSON.stringify(r))
       io.progress(`restored ${r.restored} as ${r.db}${r.movedAside.length ? `; the previous file is kept as ${r.movedAside[0]}` : ''}. Start the kiosk again.`)
+      return 0
+    }
+    case 'admin': {
+      const [sub] = positional
+      if (sub !== 'set-pin' || positional.length !== 1) throw new HadirError('invalid-args', 'admin takes one subcommand: set-pin')
+      if (!io.readSecret) throw new HadirError('invalid-args', 'admin set-pin reads the PIN from stdin')
+      const pin = (await io.readSecret('New admin PIN (6–12 digits): ')).trim()
+      const app = await openApp(db)
+      try {
+        // the CLI on the machine calls the handlers directly: the first PIN, or a forgotten one replaced
+        await app.call('admin/set-pin', { pin })
+        io.out(JSON.stringify({ pinSet: true }))
+        io.progress('The admin PIN is set. Open admin mode at the kiosk with Ctrl+Shift+A (or hold the top-left corner).')
+      } finally {
+        app.close()
+      }
+      return 0
+    }
+    case 'pair': {
+      if (positional.length !== 0) throw new HadirError('invalid-args', 'pair takes no arguments (only --db FILE)')
+      const app = await openApp(db)
+      try {
+        const { code, expiresAt, hostUrl } = app.pairingCode()
+        const url = hostUrl ? `${hostUrl}#pair=${code}` : null
+        io.out(JSON.stringify({ code, expiresAt, url }))
+        io.progress(url ? `Open ${url} in the kiosk browser within 10 minutes (it works once).` : `Open the kiosk at http://127.0.0.1:<port>/#pair=${code} within 10 minutes (it works once).`)
+      } finally {
+        app.close()
+      }
       return 0
     }
     case 'identify': {

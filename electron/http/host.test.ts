@@ -74,15 +74,19 @@ describe('startHost', () => {
       expect(res.headers.get('cross-origin-opener-policy')).toBe('same-origin')
       expect(res.headers.get('cross-origin-embedder-policy')).toBe('require-corp')
       expect(res.headers.get('cross-origin-resource-policy')).toBe('same-origin')
+      // never framed (clickjacking), never referred
+      expect(res.headers.get('content-security-policy')).toBe("frame-ancestors 'none'")
+      expect(res.headers.get('x-frame-options')).toBe('DENY')
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer')
       expect(await res.text(), url).toBe(body)
     }
-    // index.html (for / and extension-less routes) carries the per-launch API token
+    // index.html (for / and extension-less routes) is served as it is: no token, no code in it
     for (const url of ['/', '/enroll']) {
       const res = await fetch(new URL(url, host.url))
       expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8')
-      expect(res.headers.get('cache-control')).toBe('no-store')
       expect(res.headers.get('cross-origin-embedder-policy')).toBe('require-corp')
-      expect(await res.text()).toBe(`<!doctype html><meta name="hadir-api-token" content="${host.apiToken}"><title>Hadir</title>`)
+      expect(res.headers.get('x-frame-options')).toBe('DENY')
+      expect(await res.text()).toBe('<!doctype html><title>Hadir</title>')
     }
     const missing = await fetch(new URL('/assets/missing.js', host.url))
     expect(missing.status).toBe(404)
@@ -111,17 +115,41 @@ describe('startHost', () => {
     expect(resolveInside(path.join(tmp, 'models'), 'manifest.json')?.size).toBe(7)
   })
 
-  it('answers the API with the store behind it, only with the per-launch token', async () => {
-    const call = (headers: Record<string, string>) => fetch(new URL('/api/invoke/host/info', host.url), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' })
-    const res = await call({ 'x-hadir-token': host.apiToken })
+  it('answers the API only to a paired session: the launch code pairs once, then the session token opens the API', async () => {
+    const post = (method: string, args: unknown, headers: Record<string, string> = {}) =>
+      fetch(new URL(`/api/invoke/${method}`, host.url), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ args }) })
+    expect(host.launchUrl).toBe(`${host.url}#pair=${host.launchCode}`)
+    const unpaired = await post('host/info', {})
+    expect(unpaired.status).toBe(401)
+    expect(await unpaired.json()).toMatchObject({ ok: false, error: { code: 'unauthorized' } })
+    const paired = (await (await post('kiosk/pair', { code: host.launchCode })).json()) as { ok: boolean; data: { token: string } }
+    expect(paired.ok).toBe(true)
+    const res = await post('host/info', {}, { 'x-hadir-token': paired.data.token })
     expect(await res.json()).toMatchObject({ ok: true, data: { kind: 'web', modelBaseUrl: '/models/', wasmBaseUrl: '/wasm/', embeddingModel: TEST_MODEL } })
-    const wrong: Array<Record<string, string>> = [{}, { 'x-hadir-token': 'guess' }, { 'x-hadir-token': `${host.apiToken}x` }]
-    for (const headers of wrong) {
-      const refused = await call(headers)
+    expect(await (await post('kiosk/pair', { code: host.launchCode })).json()).toMatchObject({ ok: false, error: { code: 'pair-code-used' } })
+    for (const headers of [{}, { 'x-hadir-token': 'guess-guess-guess-guess' }, { 'x-hadir-token': `${paired.data.token}x` }] as Array<Record<string, string>>) {
+      const refused = await post('host/info', {}, headers)
       expect(refused.status).toBe(401)
       expect(await refused.json()).toMatchObject({ ok: false, error: { code: 'unauthorized' } })
     }
-    expect(host.apiToken.length).toBeGreaterThanOrEqual(32)
+  })
+
+  it('static files get the Host check too (a DNS-rebinding page cannot read the kiosk)', async () => {
+    const get = (h: string) =>
+      new Promise<string>((resolve, reject) => {
+        const sock = net.connect(host.port, '127.0.0.1', () => sock.write(`GET / HTTP/1.1\r\nHost: ${h}\r\nConnection: close\r\n\r\n`))
+        let data = ''
+        sock.on('data', (c) => (data += c.toString()))
+        sock.on('end', () => resolve(data))
+        sock.on('error', reject)
+      })
+    for (const h of ['evil.example', `evil.example:${host.port}`, '127.0.0.1.nip.io']) {
+      const raw = await get(h)
+      expect(raw.split(' ')[1], h).toBe('403')
+      expect(raw, h).not.toContain('<title>Hadir')
+      expect(raw.toLowerCase(), h).toContain('x-frame-options: deny')
+    }
+    expect((await get(`localhost:${host.port}`)).split(' ')[1]).toBe('200')
   })
 })
 
@@ -135,7 +163,8 @@ describe('main', () => {
       (l) => lines.push(l),
     )
     try {
-      expect(lines).toEqual([`Hadir web kiosk: http://127.0.0.1:${h.port}/`])
+      expect(lines).toEqual([`Hadir web kiosk: http://127.0.0.1:${h.port}/#pair=${h.launchCode}`])
+      expect(h.launchCode).toMatch(/^[A-Za-z0-9_-]{32}$/)
       expect(fs.existsSync(path.join(dataDir, 'hadir.db'))).toBe(true)
     } finally {
       await h.close()
@@ -180,7 +209,8 @@ describe('recovery mode (a database that cannot be used)', () => {
   })
   const sha = (f: string) => createHash('sha256').update(fs.readFileSync(f)).digest('hex')
   const invoke = async (h: StartedHost, method: string, args: unknown = {}) => {
-    const res = await fetch(new URL(`/api/invoke/${method}`, h.url), { method: 'POST', headers: { 'content-type': 'application/json', 'x-hadir-token': h.apiToken }, body: JSON.stringify({ args }) })
+    // recovery mode has no sessions: nothing is stored to protect, every method answers its error
+    const res = await fetch(new URL(`/api/invoke/${method}`, h.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ args }) })
     return (await res.json()) as { ok: boolean; data?: Record<string, unknown>; error?: { code: string; message: string } }
   }
 
@@ -198,7 +228,8 @@ describe('recovery mode (a database that cannot be used)', () => {
       expect(() => h.app).toThrow(expect.objectContaining({ code: 'db-corrupt' }))
       const page = await fetch(h.url)
       expect(page.status).toBe(200)
-      expect(await page.text()).toContain('hadir-api-token')
+      expect(await page.text()).toBe('<!doctype html><title>Hadir</title>')
+      expect(h.launchCode).toBeNull()
       const info = await invoke(h, 'host/info')
       expect(info).toMatchObject({ ok: true, data: { kind: 'web', locale: 'en', embeddingModel: TEST_MODEL, recovery: { code: 'db-corrupt', dbFile } } })
       const rec = info.data?.['recovery'] as { message: string; backups: Array<{ file: string; at: number; bytes: number }> }
@@ -208,9 +239,11 @@ describe('recovery mode (a database that cannot be used)', () => {
       for (const method of ['people/list', 'kiosk/recognize', 'settings/get', 'admin/status']) {
         expect(await invoke(h, method), method).toMatchObject({ ok: false, error: { code: 'db-corrupt', message: rec.message } })
       }
-      // still guarded by the token
-      const anon = await fetch(new URL('/api/invoke/host/info', h.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
-      expect(anon.status).toBe(401)
+      // no sessions in recovery mode (the page shows the recovery screen without pairing), and nothing
+      // can be done through it: pairing and recording answer the same error; Host and Origin still checked
+      expect(await invoke(h, 'kiosk/pair', { code: 'A'.repeat(32) })).toMatchObject({ ok: false, error: { code: 'db-corrupt' } })
+      const foreign = await fetch(new URL('/api/invoke/host/info', h.url), { method: 'POST', headers: { 'content-type': 'application/json', origin: 'http://evil.example' }, body: '{}' })
+      expect(foreign.status).toBe(403)
     } finally {
       await h.close()
     }
@@ -254,5 +287,21 @@ describe('recovery mode (a database that cannot be used)', () => {
     const lines = fs.readFileSync(path.join(dir, 'logs', 'hadir.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
     expect(lines[0]).toMatchObject({ level: 'info', msg: 'host started', dbFile, t: expect.any(String) })
     expect(lines.map((l) => l['msg'])).toContain('database backed up')
+  })
+})
+
+describe("Electron's app:// headers", () => {
+  it('are the web host\'s: COOP/COEP/CORP, nosniff, never framed, never referred', async () => {
+    const { appProtocolHeaders } = await import('../server/static-files')
+    expect(appProtocolHeaders('/x/index.html')).toEqual({
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
+      'Cross-Origin-Resource-Policy': 'same-origin',
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "frame-ancestors 'none'",
+      'X-Frame-Options': 'DENY',
+      'Referrer-Policy': 'no-referrer',
+    })
   })
 })

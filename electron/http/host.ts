@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -10,10 +9,11 @@ import { defaultDbFile } from '../server/db/open-db'
 import type { DispatchFn } from '../server/dispatch'
 import { configureLog, log } from '../server/log/logger'
 import { modelInventory } from '../server/models/manifest'
-import { TOKEN_META_NAME } from '../../src/shared/api/transport'
+import { PAIR_FRAGMENT } from '../../src/shared/api/transport'
+import { setSetting } from '../server/store/settings-store'
 import { createApp, hostInfoOf, type App, type CreateAppOptions, type EmbeddingModelInfo } from '../server/create-app'
 import type { RecognitionConfig } from '../../src/shared/face/decide'
-import { createApiRequestHandler, setSecurityHeaders } from './http-transport'
+import { createApiRequestHandler, loopbackHost, setSecurityHeaders } from './http-transport'
 import { recoveryCode, recoveryDispatch, type HostRecovery } from '../server/recovery'
 import { contentTypeFor, resolveStaticPath, type FileTarget, type StaticDirs } from '../server/static-files'
 
@@ -44,8 +44,6 @@ export type HostOptions = {
   wasmBaseUrl?: string
   /** run the HR sync worker (default true) */
   startSync?: boolean
-  /** the per-launch API token (default: 24 random bytes; HADIR_API_TOKEN in main()) */
-  apiToken?: string
   /** HR sync options (tests) */
   sync?: CreateAppOptions['sync']
   /** daily database backups into `<db folder>/backups` (default true) */
@@ -63,8 +61,14 @@ export type StartedHost = {
   readonly app: App
   /** set when the database could not be used: the host serves the recovery screen only */
   recovery: HostRecovery | null
-  /** every API call must carry it (x-hadir-token); the kiosk page gets it inside index.html */
-  apiToken: string
+  /**
+   * The one-time launch code: `launchUrl` is `url#pair=<code>`. The page opened at it exchanges the
+   * code for its session (kiosk/pair); nothing the host serves holds a code or a token. null in
+   * recovery mode (nothing to pair with: every method answers the recovery error).
+   */
+  launchCode: string | null
+  /** what `npm run start:web` prints and a person opens: the kiosk, pairing itself on first load */
+  launchUrl: string
   close: () => Promise<void>
 }
 
@@ -92,9 +96,17 @@ function sendFile(req: http.IncomingMessage, res: http.ServerResponse, target: N
   stream.pipe(res)
 }
 
-/** node:http handler for GET/HEAD of static files (see resolveStaticPath). */
-export function createStaticHandler(opts: StaticDirs, apiToken?: string) {
+/**
+ * node:http handler for GET/HEAD of static files (see resolveStaticPath). Files are served only to a
+ * Host header naming this machine (a DNS-rebinding page gets 403 like the API), and no file carries
+ * a token: a page pairs with the one-time code of its launch URL's fragment instead.
+ */
+export function createStaticHandler(opts: StaticDirs) {
   return (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    if (!loopbackHost(req)) {
+      sendText(res, 403, 'Host not allowed')
+      return
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       sendText(res, 405, 'Method not allowed', { Allow: 'GET, HEAD' })
       return
@@ -112,29 +124,8 @@ export function createStaticHandler(opts: StaticDirs, apiToken?: string) {
       sendText(res, 404, 'Not found')
       return
     }
-    if (apiToken !== undefined && path.basename(target.file) === 'index.html' && path.dirname(target.file) === path.resolve(opts.rendererDir)) {
-      sendIndexWithToken(req, res, target.file, apiToken)
-      return
-    }
     sendFile(req, res, target)
   }
-}
-
-/** index.html with the per-launch API token in a meta tag (only a page from this origin can read it). */
-function sendIndexWithToken(req: http.IncomingMessage, res: http.ServerResponse, file: string, token: string): void {
-  let html: string
-  try {
-    html = fs.readFileSync(file, 'utf8')
-  } catch {
-    sendText(res, 404, 'Not found')
-    return
-  }
-  const meta = `<meta name="${TOKEN_META_NAME}" content="${token}">`
-  const doctype = /^\s*<!doctype[^>]*>/i.exec(html)
-  const body = html.includes('</head>') ? html.replace('</head>', `${meta}</head>`) : doctype ? `${doctype[0]}${meta}${html.slice(doctype[0].length)}` : `${meta}${html}`
-  setSecurityHeaders(res)
-  res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' })
-  res.end(req.method === 'HEAD' ? undefined : body)
 }
 
 /** Logs failed calls (method and code only: arguments may hold embeddings or a PIN). */
@@ -227,9 +218,13 @@ export async function startHost(opts: HostOptions): Promise<StartedHost> {
     ? loggedDispatch(app.dispatch)
     : recoveryDispatch(() => ({ ...baseInfo(), recovery: recoveryInfo() as HostRecovery }), recovery as { code: HostRecovery['code']; message: string })
   const backups = app && !inMemory && (opts.backups ?? true) ? scheduleBackups(app, dbFile) : null
-  const apiToken = opts.apiToken ?? randomBytes(24).toString('base64url')
-  const api = createApiRequestHandler(dispatch, { token: apiToken })
-  const statics = createStaticHandler(opts, apiToken)
+  // sessions only with a usable store (recovery mode has nothing to protect: every method answers its error)
+  const launchCode = app ? app.sessions.issueLaunchCode() : null
+  const api = createApiRequestHandler(dispatch, {
+    sessions: app ? app.sessions : null,
+    ...(app ? { onRefused: app.securityAudit.refused } : {}),
+  })
+  const statics = createStaticHandler(opts)
   const server = http.createServer((req, res) => {
     try {
       if (!api(req, res)) statics(req, res)
@@ -263,6 +258,15 @@ export async function startHost(opts: HostOptions): Promise<StartedHost> {
   const port = (server.address() as AddressInfo).port
   const urlHost = hostname === '::1' ? '[::1]' : hostname
   const url = `http://${urlHost}:${port}/`
+  const launchUrl = launchCode ? `${url}#${PAIR_FRAGMENT}=${launchCode}` : url
+  // the CLI's `pair` prints a full address from it (not a secret: the code is what pairs)
+  if (app) {
+    try {
+      setSetting(app.db, 'host.url', url)
+    } catch {
+      // diagnostics only
+    }
+  }
   log.info(recovery ? 'host started in recovery mode' : 'host started', { url, dbFile, ...(recovery ? { code: recovery.code } : {}) })
   let closing: Promise<void> | null = null
   const started = recovery
@@ -275,7 +279,8 @@ export async function startHost(opts: HostOptions): Promise<StartedHost> {
       throw new HadirError(r.code, r.message)
     },
     recovery: recoveryInfo(),
-    apiToken,
+    launchCode,
+    launchUrl,
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => {
@@ -310,13 +315,15 @@ export function portFromEnv(env: NodeJS.ProcessEnv): number {
 
 /**
  * Starts the host from env (HADIR_PORT, HADIR_DATA_DIR) + `opts`, prints exactly one line
- * `Hadir web kiosk: http://127.0.0.1:<port>/` and closes cleanly on SIGINT/SIGTERM.
+ * `Hadir web kiosk: http://127.0.0.1:<port>/#pair=<one-time code>` (open it once: the page pairs
+ * itself and keeps its session across reloads and restarts of the host) and closes cleanly on
+ * SIGINT/SIGTERM. There is no token in the environment: a script on the machine uses the CLI, or
+ * pairs a session with a code from `npm run cli -- pair`.
  */
 export async function main(opts: HostMainOptions, env: NodeJS.ProcessEnv = process.env, out: (line: string) => void = (l) => console.log(l)): Promise<StartedHost> {
-  // HADIR_API_TOKEN fixes the token (tests and scripts that call the API directly); otherwise random per launch
-  const token = env.HADIR_API_TOKEN
-  const host = await startHost({ ...opts, port: opts.port ?? portFromEnv(env), dbFile: opts.dbFile ?? defaultDbFile(env), ...(token ? { apiToken: token } : {}) })
-  out(`Hadir web kiosk: ${host.url}`)
+  if (env.HADIR_API_TOKEN) log.warn('HADIR_API_TOKEN is no longer read: pair with the printed address, or `npm run cli -- pair`')
+  const host = await startHost({ ...opts, port: opts.port ?? portFromEnv(env), dbFile: opts.dbFile ?? defaultDbFile(env) })
+  out(`Hadir web kiosk: ${host.launchUrl}`)
   const stop = () => {
     void host.close().then(() => process.exit(0))
   }

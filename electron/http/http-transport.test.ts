@@ -109,3 +109,43 @@ describe('http-transport', () => {
     expect(await res.json()).toMatchObject({ ok: false, error: { code: 'internal' } })
   })
 })
+
+describe('http-transport with sessions', () => {
+  it('every call but kiosk/pair needs a known session token; the session and a well-formed attestation reach the dispatcher', async () => {
+    const seen: unknown[] = []
+    const refused: Array<[string, unknown]> = []
+    const api = createApiRequestHandler(
+      async (method, args, ctx) => {
+        seen.push({ method, args, ctx })
+        return { ok: true, data: null }
+      },
+      { sessions: { sessionOfToken: (t) => (t === 'good-token-0123456789' ? 'S1' : null) }, onRefused: (code, d) => refused.push([code, d]) },
+    )
+    const srv = http.createServer((req, res) => void api(req, res))
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r))
+    const url = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`
+    const send = (m: string, body: unknown, token?: string) =>
+      fetch(`${url}/api/invoke/${m}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { 'x-hadir-token': token } : {}) }, body: JSON.stringify(body) })
+    try {
+      const anon = await send('kiosk/recognize', { args: {} })
+      expect(anon.status).toBe(401)
+      expect(await anon.json()).toMatchObject({ ok: false, error: { code: 'unauthorized' } })
+      expect((await send('host/info', { args: {} }, 'wrong-token-0123456789')).status).toBe(401)
+      expect(refused.map(([c]) => c)).toEqual(['unauthorized', 'unauthorized'])
+      expect(seen).toEqual([])
+      // pairing needs no session
+      expect((await send('kiosk/pair', { args: { code: 'x' } })).status).toBe(200)
+      const attest = { session: 'S1-session', counter: 3, mac: 'A'.repeat(43) }
+      await send('kiosk/recognize', { args: { a: 1 }, attest }, 'good-token-0123456789')
+      // a malformed attestation is not passed on (the core then answers attestation-required)
+      await send('kiosk/recognize', { args: { a: 1 }, attest: { session: 'S1', counter: -1, mac: 'x', transport: 'direct' } }, 'good-token-0123456789')
+      expect(seen).toEqual([
+        { method: 'kiosk/pair', args: { code: 'x' }, ctx: { transport: 'http' } },
+        { method: 'kiosk/recognize', args: { a: 1 }, ctx: { transport: 'http', session: 'S1', attest } },
+        { method: 'kiosk/recognize', args: { a: 1 }, ctx: { transport: 'http', session: 'S1' } },
+      ])
+    } finally {
+      await new Promise<void>((r) => srv.close(() => r()))
+    }
+  })
+})

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { timingSafeEqual } from 'node:crypto'
-import { HTTP_INVOKE_PREFIX, HTTP_TOKEN_HEADER } from '../../src/shared/api/transport'
+import { HTTP_INVOKE_PREFIX, HTTP_TOKEN_HEADER, PAIR_METHOD } from '../../src/shared/api/transport'
+import { isAttestation } from '../../src/shared/api/attest'
+import { FRAME_HEADERS } from '../server/static-files'
 import type { ApiError, ApiResult } from '../../src/shared/api/result'
 import type { DispatchFn } from '../server/dispatch'
 
@@ -9,12 +10,17 @@ export const MAX_BODY_BYTES = 1024 * 1024
 
 const LOOPBACK_HOSTNAMES = new Set(['127.0.0.1', 'localhost', '[::1]'])
 
-/** Cross-origin isolation (SharedArrayBuffer for wasm threads) and no sniffing; on every response. */
+/**
+ * On every response: cross-origin isolation (SharedArrayBuffer for wasm threads), no sniffing, and
+ * never framed nor referred (clickjacking: `frame-ancestors 'none'`, `X-Frame-Options: DENY`;
+ * `Referrer-Policy: no-referrer`).
+ */
 export function setSecurityHeaders(res: ServerResponse): void {
   res.setHeader('Cross-Origin-Opener-Policy', 'same-origin')
   res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp')
   res.setHeader('Cross-Origin-Resource-Policy', 'same-origin')
   res.setHeader('X-Content-Type-Options', 'nosniff')
+  for (const [name, value] of Object.entries(FRAME_HEADERS)) res.setHeader(name, value)
 }
 
 function sendJson(res: ServerResponse, status: number, body: ApiResult<unknown>, extraHeaders: Record<string, string> = {}): void {
@@ -47,24 +53,30 @@ function hostnameOf(hostHeader: string | undefined): string | null {
   }
 }
 
+/** The Host header names this machine (against DNS rebinding): API calls and static files alike. */
+export function loopbackHost(req: IncomingMessage): boolean {
+  const hostname = hostnameOf(req.headers.host)
+  return hostname !== null && LOOPBACK_HOSTNAMES.has(hostname)
+}
+
+/** What the HTTP transport needs of the core's sessions. */
+export type SessionLookup = { sessionOfToken(token: string | undefined): string | null }
+
 export type ApiRequestHandlerOptions = {
   maxBodyBytes?: number
   /** accept any Host header (default: loopback names only, against DNS rebinding) */
   allowAnyHost?: boolean
-  /** per-launch token every call must carry in the x-hadir-token header (the host always sets one) */
-  token?: string
-}
-
-/** Constant-time comparison of the presented token. */
-export function tokenMatches(expected: string, given: string | string[] | undefined): boolean {
-  if (typeof given !== 'string') return false
-  const a = Buffer.from(expected)
-  const b = Buffer.from(given)
-  return a.length === b.length && timingSafeEqual(a, b)
+  /**
+   * Paired sessions: every call but `kiosk/pair` must carry a session token in x-hadir-token
+   * (401 `unauthorized` otherwise). null: no sessions (recovery mode, where nothing is stored to protect).
+   */
+  sessions?: SessionLookup | null
+  /** a refused call (audited by the host, throttled); never the arguments */
+  onRefused?: (code: string, details: Record<string, string | number | boolean | null>) => void
 }
 
 /**
- * node:http handler for `POST /api/invoke/<method>` with JSON body `{ "args": … }`.
+ * node:http handler for `POST /api/invoke/<method>` with JSON body `{ "args": …, "attest"?: … }`.
  * Domain errors (and bad JSON) answer 200 with an ApiResult; only transport failures use other
  * statuses (404 unknown route, 405 not POST, 413 body > 1 MB, 415 not JSON, 403 foreign origin / host),
  * and those carry an ApiResult body too. Returns `false` when the URL is not under `/api/`.
@@ -76,8 +88,7 @@ export function createApiRequestHandler(dispatchFn: DispatchFn, opts: ApiRequest
     const pathname = rawUrl.split('?')[0] ?? '/'
     if (!pathname.startsWith('/api/')) return false
 
-    const hostname = hostnameOf(req.headers.host)
-    if (!opts.allowAnyHost && (hostname === null || !LOOPBACK_HOSTNAMES.has(hostname))) {
+    if (!opts.allowAnyHost && !loopbackHost(req)) {
       req.resume()
       sendJson(res, 403, fail('transport-error', 'Host not allowed'))
       return true
@@ -88,10 +99,17 @@ export function createApiRequestHandler(dispatchFn: DispatchFn, opts: ApiRequest
       sendJson(res, 403, fail('transport-error', 'Cross-origin API calls are not allowed'))
       return true
     }
-    if (opts.token !== undefined && !tokenMatches(opts.token, req.headers[HTTP_TOKEN_HEADER])) {
-      req.resume()
-      sendJson(res, 401, fail('unauthorized', 'Missing or wrong API token: reload the kiosk page'))
-      return true
+    let session: string | null = null
+    const pairing = pathname === `${HTTP_INVOKE_PREFIX}${PAIR_METHOD}`
+    if (opts.sessions && !pairing) {
+      const given = req.headers[HTTP_TOKEN_HEADER]
+      session = typeof given === 'string' ? opts.sessions.sessionOfToken(given) : null
+      if (session === null) {
+        req.resume()
+        opts.onRefused?.('unauthorized', { path: pathname.slice(0, 100), token: given === undefined ? 'missing' : 'unknown' })
+        sendJson(res, 401, fail('unauthorized', 'This page is not paired with the kiosk: open the address the kiosk printed (…/#pair=<code>), or run `npm run cli -- pair`'))
+        return true
+      }
     }
     if (!pathname.startsWith(HTTP_INVOKE_PREFIX)) {
       req.resume()
@@ -148,6 +166,7 @@ export function createApiRequestHandler(dispatchFn: DispatchFn, opts: ApiRequest
       if (overflow) return
       const text = Buffer.concat(chunks).toString('utf8')
       let args: unknown
+      let attest: unknown
       if (text.trim() !== '') {
         let body: unknown
         try {
@@ -161,8 +180,10 @@ export function createApiRequestHandler(dispatchFn: DispatchFn, opts: ApiRequest
           return
         }
         args = (body as { args?: unknown }).args
+        attest = (body as { attest?: unknown }).attest
       }
-      dispatchFn(method, args, { transport: 'http' }).then(
+      const ctx = { transport: 'http' as const, ...(session ? { session } : {}), ...(isAttestation(attest) ? { attest } : {}) }
+      dispatchFn(method, args, ctx).then(
         (result) => sendJson(res, 200, result),
         (err: unknown) => sendJson(res, 500, fail('internal', err instanceof Error ? err.message : String(err))),
       )

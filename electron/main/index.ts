@@ -17,7 +17,7 @@ import { defaultDbFile } from '../server/db/open-db'
 import { embeddingModelTag, recognitionConfig, verifyModels, modelInventory } from '../server/models/manifest'
 import { servedDirs } from '../server/served-dirs'
 import { recoveryCode, recoveryDispatch } from '../server/recovery'
-import { contentTypeFor, resolveStaticPath } from '../server/static-files'
+import { appProtocolHeaders, resolveStaticPath } from '../server/static-files'
 import { registerIpc } from './ipc-transport'
 import { isBlockedShortcut, kioskWindowOptions, RendererWatchdog, RestartBudget } from './kiosk-policy'
 import { IPC_EVENT_RESUME } from '../../src/shared/api/transport'
@@ -67,14 +67,8 @@ function registerAppProtocol(dirs: ReturnType<typeof servedDirs>): void {
     }
     const target = resolveStaticPath(dirs, pathname)
     if (!target) return new Response('Not found', { status: 404 })
-    return new Response(await readFile(target.file), {
-      headers: {
-        'Content-Type': contentTypeFor(target.file),
-        'Cross-Origin-Opener-Policy': 'same-origin',
-        'Cross-Origin-Embedder-Policy': 'require-corp',
-        'Cross-Origin-Resource-Policy': 'same-origin',
-      },
-    })
+    // COOP/COEP for threaded wasm; never framed, never referred (the same headers as the web host's)
+    return new Response(await readFile(target.file), { headers: appProtocolHeaders(target.file) })
   })
 }
 
@@ -195,7 +189,7 @@ app.whenReady().then(async () => {
       )
     }
     // only our own page may call the API
-    registerIpc(ipcMain, (method, args) => dispatchFn(method, args, { transport: 'ipc' }), {
+    registerIpc(ipcMain, (method, args, ctx) => dispatchFn(method, args, ctx ?? { transport: 'ipc' }), {
       isTrustedSender: (e) => {
         const url = e.senderFrame?.url ?? ''
         return url.startsWith(ORIGIN) || (dev && url.startsWith(process.env['ELECTRON_RENDERER_URL'] ?? ORIGIN))

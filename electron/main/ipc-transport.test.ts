@@ -19,6 +19,14 @@ describe('registerIpc', () => {
     await ipcRenderer.invoke(IPC_INVOKE, 7, null)
     // a non-string method is never stringified (a caller's toString could throw): it is unknown
     expect(seen[1]).toEqual(['(number)', null, { transport: 'ipc' }])
+    // an attested call's counter and MAC reach the dispatcher; anything else in that place is dropped
+    const attest = { session: 'session-id-1', counter: 1, mac: 'B'.repeat(43) }
+    await ipcRenderer.invoke(IPC_INVOKE, 'kiosk/recognize', {}, attest)
+    await ipcRenderer.invoke(IPC_INVOKE, 'kiosk/recognize', {}, { transport: 'direct', actor: 'root' })
+    expect(seen.slice(2)).toEqual([
+      ['kiosk/recognize', {}, { transport: 'ipc', attest }],
+      ['kiosk/recognize', {}, { transport: 'ipc' }],
+    ])
   })
 
   it('refuses untrusted senders without dispatching', async () => {

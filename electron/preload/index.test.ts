@@ -22,6 +22,10 @@ describe('preload', () => {
     expect(Object.keys(kiosk)).toEqual(['invoke', 'on'])
     expect(await kiosk.invoke('host/info', {})).toEqual({ ok: true, data: 'pong' })
     expect(invoke).toHaveBeenCalledWith(IPC_INVOKE, 'host/info', {})
+    // an attested call carries its counter and MAC as the third channel argument
+    const attest = { session: 's', counter: 1, mac: 'm' }
+    await (kiosk.invoke as (m: string, a: unknown, at?: unknown) => Promise<unknown>)('kiosk/recognize', { x: 1 }, attest)
+    expect(invoke).toHaveBeenLastCalledWith(IPC_INVOKE, 'kiosk/recognize', { x: 1 }, attest)
   })
 
   it('on() subscribes only to the fixed event list, and the listener never sees the IPC event object', async () => {

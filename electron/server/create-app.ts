@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Database } from 'better-sqlite3'
-import type { Diagnostics, HostInfo } from '../../src/shared/api/contract'
-import type { ApiResult } from '../../src/shared/api/result'
+import { ATTESTED_METHODS, type ApiMethod, type Diagnostics, type HostInfo } from '../../src/shared/api/contract'
+import { toApiError, type ApiResult } from '../../src/shared/api/result'
 import type { RecognitionConfig } from '../../src/shared/face/decide'
 import { HadirError } from '../../src/shared/api/result'
 import { openDb } from './db/open-db'
@@ -15,6 +15,9 @@ import { keyFileFor, loadOrCreateKeyFile, newDataKey } from './secrets/data-key'
 import { bindDataKey, hasKeyCheck, unbindDataKey, verifyKeyCheck, writeKeyCheck } from './secrets/store-key'
 import { readSecretSetting, sealClearSecrets, SECRET_SETTINGS } from './settings'
 import { appendAudit } from './store/audit-log'
+import { sealLegacyPin } from './admin/admin-auth'
+import { createKioskSessions, type KioskSessions } from './pairing/kiosk-sessions'
+import { createSecurityAudit, type SecurityAudit } from './pairing/security-audit'
 import { getSetting, setSetting } from './store/settings-store'
 import { countSealedTemplates, loadTemplates, readTemplateEmbedding, sealClearTemplates, type TemplateRow } from './store/template-store'
 
@@ -70,12 +73,21 @@ export type App = {
   sync: HrSync
   /** stops the sync worker; call before close() */
   stopSync: () => Promise<void>
-  /** never rejects; ctx defaults to { transport: 'direct' } */
+  /**
+   * never rejects; ctx defaults to { transport: 'direct' }. Over IPC and HTTP an attested method
+   * (ATTESTED_METHODS) runs only when its counter and MAC verify; refusals are audited (throttled).
+   */
   dispatch: (method: string, args: unknown, ctx?: HandlerContext) => Promise<ApiResult<unknown>>
+  /** paired pages: pairing codes, session tokens, attested-call verification */
+  sessions: KioskSessions
+  /** audit rows for refused security checks (throttled) */
+  securityAudit: SecurityAudit
   close: () => void
 }
 
 export const DEFAULT_COOLDOWN_MS = 60_000
+/** Error codes of refused security checks that the dispatcher audits as `security.refused` (throttled). */
+const AUDITED_REFUSALS: ReadonlySet<string> = new Set(['pair-code-invalid', 'pair-code-used', 'admin-locked', 'admin-setup-required'])
 const KIOSK_ID_KEY = 'kiosk.id'
 
 /** What `host/info` says, from the host's options (also used by recovery mode, which has no store). */
@@ -117,6 +129,16 @@ export function createApp(opts: CreateAppOptions): App {
   const db = openDb(opts.dbFile)
   try {
     unlockStore(db, opts.dataKey ?? defaultDataKey(db, opts.dbFile), now)
+    if (sealLegacyPin(db)) {
+      // the clear PIN hash of an older install: sealed now, and the file rewritten so no clear copy stays in a free page
+      withDbErrors(() => {
+        appendAudit(db, { at: now(), actor: 'system', action: 'data.sealed', subject: null, details: { secrets: 'admin.pin' } })
+        if (opts.dbFile !== ':memory:') {
+          db.exec('VACUUM')
+          db.pragma('wal_checkpoint(TRUNCATE)')
+        }
+      })
+    }
     let kioskId = opts.kioskId ?? getSetting<string>(db, KIOSK_ID_KEY)
     if (!kioskId) {
       kioskId = randomUUID()
@@ -128,8 +150,11 @@ export function createApp(opts: CreateAppOptions): App {
 
     const hostInfo = hostInfoOf({ ...opts, cooldownMs })
     let sync: HrSync | null = null
+    const sessions = createKioskSessions(db, { now })
+    const securityAudit = createSecurityAudit(db, { now, log: (line) => console.error(line) })
     const handlers = createHandlers({
       db,
+      sessions,
       index,
       hostInfo: () => hostInfo,
       recognition,
@@ -154,7 +179,25 @@ export function createApp(opts: CreateAppOptions): App {
       kioskId,
       sync: worker,
       stopSync: () => worker.stop(),
-      dispatch: (method, args, ctx = { transport: 'direct' }) => dispatchCore(handlers, method, args, ctx),
+      sessions,
+      securityAudit,
+      dispatch: async (method, args, ctx = { transport: 'direct' }) => {
+        if (ctx.transport !== 'direct' && ATTESTED_METHODS.has(method as ApiMethod)) {
+          // over the raw arguments, before validation: the MAC covers exactly what the page sent
+          try {
+            const { session } = sessions.verify(method, args, ctx.attest, ctx.transport === 'http' ? (ctx.session ?? null) : null)
+            ctx = { ...ctx, session }
+          } catch (err) {
+            const error = toApiError(err)
+            securityAudit.refused(error.code, { method, transport: ctx.transport, session: ctx.session ?? null })
+            return { ok: false, error }
+          }
+        }
+        const r = await dispatchCore(handlers, method, args, ctx)
+        // refusals an attacker produces: audited here (throttled); wrong PINs are audited by admin-auth itself
+        if (!r.ok && AUDITED_REFUSALS.has(r.error.code)) securityAudit.refused(r.error.code, { method, transport: ctx.transport, session: ctx.session ?? null })
+        return r
+      },
       close: () => {
         if (closed) return
         closed = true

@@ -88,7 +88,6 @@ describe('dispatch', () => {
       ['attendance/list', { limit: 1.5 }],
       ['attendance/list', { from: 10, to: 5 }],
       ['attendance/list', { from: 'yesterday' }],
-      ['kiosk/recognize', { modelId: 'm', modelVersion: '1', embeddings: [[1]], seenAt: -1 }],
       ['kiosk/recognize', { modelId: 'm', modelVersion: '1', embeddings: [[]] }],
       ['kiosk/recognize', { modelId: 'm', modelVersion: '1', embeddings: [new Array(5000).fill(0.1)] }],
       ['kiosk/recognize', { modelId: 'm', modelVersion: '1', embeddings: [[1, null]] }],

@@ -3,6 +3,7 @@
  * (handlers-admin.ts) and the dispatcher, so none of them imports another for its types.
  */
 import type { ApiArgs, ApiData, ApiMethod } from '../../src/shared/api/contract'
+import type { Attestation } from '../../src/shared/api/attest'
 import type { AttendanceEvent } from '../../src/shared/domain/types'
 
 /** Who is calling; used for audit `actor` and template `source`. */
@@ -12,6 +13,16 @@ export type HandlerContext = {
   actor?: string
   /** `source` of attendance events written by kiosk/recognize; default 'kiosk' */
   eventSource?: AttendanceEvent['source']
+  /** the paired page's session (HTTP: from its bearer token; IPC: from an attested call) */
+  session?: string | null
+  /** the counter and MAC an attested call arrived with (checked before the handler runs) */
+  attest?: Attestation
+}
+
+/** Who is trying: wrong PINs lock this source only (each paired page, Electron's page, the CLI). */
+export function attemptSource(ctx: HandlerContext): string {
+  if (ctx.transport === 'direct') return 'cli'
+  return ctx.session ? `${ctx.transport}:${ctx.session}` : ctx.transport
 }
 
 export type ServerHandlers = {

@@ -8,7 +8,7 @@ import type { AdminAuth } from './admin/admin-auth'
 import { attendanceCsv, summaryCsv } from './attendance/export-csv'
 import { localIso } from './attendance/rules'
 import { summarizeDays } from './attendance/summary'
-import type { HandlerContext, ServerHandlers } from './handler-types'
+import { attemptSource, type HandlerContext, type ServerHandlers } from './handler-types'
 import type { FaceIndex } from './recognition/face-index'
 import type { SettingsService } from './settings'
 import { addManualAttendance, correctAttendance, getAttendanceRow, listAttendanceRows, voidAttendance } from './store/attendance-store'
@@ -73,12 +73,17 @@ export function createAdminHandlers(deps: AdminHandlerDeps): Pick<ServerHandlers
     listAttendanceRows(db, { from: args.from, to: args.to, ...(args.personId ? { personId: args.personId } : {}), limit: null })
 
   return {
-    'admin/status': () => auth.status(),
+    'admin/status': (_args, ctx) => auth.status(attemptSource(ctx)),
     'admin/set-pin': (args, ctx) => {
-      auth.setPin(args.pin, { ...(args.token ? { token: args.token } : {}), actor: actorOf(ctx) })
-      return auth.login(args.pin, actorOf(ctx))
+      const source = attemptSource(ctx)
+      // the first PIN only at the kiosk screen itself (Electron's own page, a paired web page) or on the
+      // machine (the CLI): anything else gets 'admin-setup-required', never an open door
+      const firstAllowed = ctx.transport === 'direct' || ctx.transport === 'ipc' || Boolean(ctx.session)
+      // the CLI on the machine (which holds the database and its key anyway) may replace a forgotten PIN
+      auth.setPin(args.pin, { ...(args.token ? { token: args.token } : {}), actor: actorOf(ctx), source, firstAllowed, reset: ctx.transport === 'direct' })
+      return auth.login(args.pin, actorOf(ctx), source)
     },
-    'admin/login': (args, ctx) => auth.login(args.pin, actorOf(ctx)),
+    'admin/login': (args, ctx) => auth.login(args.pin, actorOf(ctx), attemptSource(ctx)),
     'admin/logout': (args) => {
       const live = auth.check(args.token)
       auth.logout(args.token)

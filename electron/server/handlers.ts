@@ -13,8 +13,9 @@ import { withDbErrors } from './db/sqlite'
 import { createAdminAuth, type AdminAuth } from './admin/admin-auth'
 import { decideDirection, withinCooldown, workDay } from './attendance/rules'
 import { createAdminHandlers } from './handlers-admin'
-import { createSettings, type SettingsService } from './settings'
-import type { HandlerContext, ServerHandlers } from './handler-types'
+import { createSettings, sensitiveChanges, type SettingsService } from './settings'
+import { attemptSource, type HandlerContext, type ServerHandlers } from './handler-types'
+import { createKioskSessions, type KioskSessions } from './pairing/kiosk-sessions'
 import { createHrSync, type HrSync, type SyncOptions } from './sync/hr-sync'
 
 export type { HandlerContext, ServerHandlers }
@@ -36,6 +37,8 @@ export type HandlerDeps = {
   models?: () => Diagnostics['models']
   /** admin sessions; default one on `db` with the real clock `now` */
   auth?: AdminAuth
+  /** paired pages (kiosk/pair, attested calls); default one on `db` */
+  sessions?: KioskSessions
   /** HR sync options beyond the defaults (tests: fetch, timeouts, backoff); the worker is started by the host */
   sync?: Partial<Omit<SyncOptions, 'db' | 'settings' | 'kioskId' | 'now' | 'model' | 'index'>>
   /** receives the sync worker, for the host to start and stop it */
@@ -58,6 +61,7 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
   const actorOf = (ctx: HandlerContext) => ctx.actor ?? ctx.transport
   const settingsService: SettingsService = createSettings(db, { recognition, cooldownMs: deps.cooldownMs })
   const auth = deps.auth ?? createAdminAuth(db, { now: deps.now })
+  const sessions = deps.sessions ?? createKioskSessions(db, { now: deps.now })
   const sync = createHrSync({
     db,
     settings: settingsService,
@@ -168,7 +172,7 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
         .transaction((): KioskOutcome => {
           const last = lastEventOf(db, personId)
           // events are appended in time order: a late report cannot slip in before the last one
-          if (last && at < last.at - rules.cooldownMs) throw new HadirError('invalid-args', "seenAt is before this person's last recorded event", { field: 'seenAt' })
+          if (last && at < last.at - rules.cooldownMs) throw new HadirError('invalid-args', "the clock is before this person's last recorded event (was it set back?)", { field: 'at' })
           if (last && withinCooldown(last.at, at, rules.cooldownMs)) return { kind: 'already-recorded', identification, event: last }
           const prev = last && last.at <= at ? last : lastEventOf(db, personId, at)
           const event = recordAttendance(
@@ -193,10 +197,20 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
   const kiosk: Omit<ServerHandlers, keyof ReturnType<typeof createAdminHandlers>> = {
     'host/info': () => deps.hostInfo(),
 
+    'kiosk/pair': (args, ctx) => sessions.pair(args.code, ctx.transport),
+
     'settings/get': () => settingsService.get(),
 
     'settings/update': (args, ctx) => {
-      const { token: _t, ...patch } = args
+      const { token: _t, pin, ...patch } = args
+      // the changes that would open the kiosk to forgery or leak templates ask for the PIN again
+      const sensitive = sensitiveChanges(patch, settingsService.get())
+      if (sensitive.length > 0 && ctx.transport !== 'direct') {
+        if (pin === undefined) {
+          throw new HadirError('pin-required', `Enter the admin PIN again to change ${sensitive.join(', ')}`, { fields: sensitive.join(',') })
+        }
+        auth.confirm(pin, actorOf(ctx), attemptSource(ctx))
+      }
       const next = settingsService.update(patch, actorOf(ctx), deps.now())
       deps.onSettingsChanged?.(next)
       return next
@@ -245,9 +259,9 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
       if (identification.decision !== 'match' || identification.personId === null || identification.name === null) {
         return { kind: 'unknown', identification: redacted(identification) }
       }
+      // the main side's clock: a renderer cannot backdate (or postdate) a check-in; seenAt is ignored
       const now = deps.now()
-      const at = args.seenAt ?? now
-      if (at > now + 5_000) throw new HadirError('invalid-args', 'seenAt is in the future', { field: 'seenAt' })
+      const at = now
       const rules = settingsService.rules()
       if (rules.mode === 'ask') {
         // within the cooldown the answer is "already recorded" straight away: no question to ask
@@ -322,7 +336,8 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
     const h = all[m] as (a: { token?: string }, c: HandlerContext) => unknown
     ;(all as Record<ApiMethod, unknown>)[m] = (a: { token?: string }, c: HandlerContext) => {
       if (c.transport === 'direct') return h(a, c)
-      auth.require(a.token)
+      // an admin session works only from the source (paired page) that opened it
+      auth.require(a.token, attemptSource(c))
       return h(a, { ...c, actor: c.actor ?? 'admin' })
     }
   }

@@ -11,9 +11,11 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { ADMIN_METHODS, API_METHODS, type ApiMethod } from '../../src/shared/api/contract'
+import { createHmac } from 'node:crypto'
+import { attestMessage, type Attestation } from '../../src/shared/api/attest'
+import { ADMIN_METHODS, API_METHODS, ATTESTED_METHODS, type ApiMethod, type KioskPairing } from '../../src/shared/api/contract'
 import type { ApiResult } from '../../src/shared/api/result'
-import { HTTP_TOKEN_HEADER, IPC_INVOKE, TOKEN_META_NAME } from '../../src/shared/api/transport'
+import { HTTP_TOKEN_HEADER, IPC_INVOKE } from '../../src/shared/api/transport'
 import { startHost, type StartedHost } from '../http/host'
 import { MAX_BODY_BYTES } from '../http/http-transport'
 import { registerIpc } from '../main/ipc-transport'
@@ -23,7 +25,7 @@ import { TEST_MODEL, testRecognition } from './testing/fixtures'
 import { hostileCases, toJson, VALID_EXAMPLES, type HostileCase } from './testing/hostile-args'
 
 const T0 = Date.UTC(2025, 0, 6, 1, 0, 0)
-const PIN = '2468'
+const PIN = '246813'
 /** Replaced by the transport's live admin token at call time (a logout or new PIN changes it). */
 const LIVE_TOKEN = 'live-token-placeholder'
 
@@ -43,6 +45,15 @@ const ALLOWED_CODES = new Set([
   'pin-wrong',
   'pin-already-set',
   'admin-locked',
+  'admin-setup-required',
+  'pin-required',
+  'insecure-hr-url',
+  'pair-code-invalid',
+  'pair-code-used',
+  'attestation-required',
+  'bad-mac',
+  'replayed',
+  'stale-counter',
   'empty-gallery',
   'duplicate-id',
   'duplicate-face',
@@ -68,6 +79,35 @@ let ipcPair: ReturnType<typeof createFakeIpcPair>
 /** The IPC handler itself, for what structured clone cannot carry (simulates "it arrived anyway"). */
 let rawIpc: (event: unknown, ...args: unknown[]) => Promise<ApiResult<unknown>>
 const tokens: Record<Transport, string> = { ipc: '', http: '' }
+/** each transport's paired page (HTTP: its bearer token opens the API; both: the MAC key of attested calls) */
+const pairings: Record<Transport, (KioskPairing & { counter: number }) | null> = { ipc: null, http: null }
+/** the HTTP session token every request of this suite carries (as the paired kiosk page does) */
+let httpToken = ''
+
+/**
+ * The counter and MAC the paired page adds to an attested call, over exactly these args; null when
+ * they have no canonical JSON form (the call then goes without one: attestation-required).
+ */
+function attestFor(t: Transport, method: unknown, args: unknown): Attestation | null {
+  const p = pairings[t]
+  if (!p || typeof method !== 'string' || !ATTESTED_METHODS.has(method as ApiMethod)) return null
+  let message: string
+  try {
+    message = attestMessage(method, p.session, p.counter + 1, args)
+  } catch {
+    return null
+  }
+  p.counter += 1
+  return { session: p.session, counter: p.counter, mac: createHmac('sha256', Buffer.from(p.macKey, 'base64url')).update(message).digest('base64url') }
+}
+
+/** Pairs a fresh page on `t` (IPC needs no code; HTTP a code the CLI on the machine would make). */
+async function pairPage(t: Transport): Promise<void> {
+  const app = t === 'ipc' ? ipcApp : host.app
+  const p = app.sessions.pair(t === 'ipc' ? undefined : app.sessions.issueStoredCode('security-suite').code, t)
+  pairings[t] = { ...p, counter: 0 }
+  if (t === 'http') httpToken = p.token
+}
 const internalLogs: string[] = []
 const protoSnapshot = new Map<object, string[]>()
 const agent = new http.Agent({ keepAlive: true, maxSockets: 8 })
@@ -91,7 +131,7 @@ function httpPostOnce(urlPath: string, body: string | Buffer, headers: Record<st
   return new Promise((resolve, reject) => {
     let answered = false
     const req = http.request(
-      { host: '127.0.0.1', port: host.port, path: urlPath, method: 'POST', agent, headers: { 'content-type': 'application/json', [HTTP_TOKEN_HEADER]: host.apiToken, 'content-length': Buffer.byteLength(body), ...headers } },
+      { host: '127.0.0.1', port: host.port, path: urlPath, method: 'POST', agent, headers: { 'content-type': 'application/json', [HTTP_TOKEN_HEADER]: httpToken, 'content-length': Buffer.byteLength(body), ...headers } },
       (res) => {
         answered = true
         const chunks: Buffer[] = []
@@ -121,7 +161,8 @@ async function viaHttp(method: string, args: unknown): Promise<Outcome> {
     tally.http.notJson++
     return { result: { ok: false, error: { code: 'transport-error', message: 'not JSON-encodable' } }, note: 'not sent' }
   }
-  const body = json === undefined ? '{}' : `{"args":${json}}`
+  const attest = attestFor('http', method, args)
+  const body = json === undefined ? '{}' : `{"args":${json}${attest ? `,"attest":${JSON.stringify(attest)}` : ''}}`
   const res = await httpPost(`/api/invoke/${method}`, body)
   let result: ApiResult<unknown>
   try {
@@ -135,7 +176,8 @@ async function viaHttp(method: string, args: unknown): Promise<Outcome> {
 
 async function viaIpc(method: unknown, args: unknown): Promise<Outcome> {
   try {
-    return { result: (await ipcPair.ipcRenderer.invoke(IPC_INVOKE, method, args)) as ApiResult<unknown> }
+    const attest = attestFor('ipc', method, args)
+    return { result: (await (attest ? ipcPair.ipcRenderer.invoke(IPC_INVOKE, method, args, attest) : ipcPair.ipcRenderer.invoke(IPC_INVOKE, method, args))) as ApiResult<unknown> }
   } catch (err) {
     // Electron's structured clone refuses functions, symbols and very deep values in the renderer; nothing
     // would arrive. Hand the raw value to the main-process handler anyway, as if it had.
@@ -162,7 +204,7 @@ async function login(t: Transport): Promise<void> {
       return
     }
     if (result.error.code !== 'admin-locked') throw new Error(`${t} login failed: ${JSON.stringify(result)}`)
-    clock += 6 * 60_000 // wait out the lock
+    clock += 61 * 60_000 // wait out the lock (at most an hour)
   }
   throw new Error(`${t} login stays locked`)
 }
@@ -266,7 +308,7 @@ function apiRequest(opts: { method?: string; target?: string; headers?: Record<s
   const headers: Record<string, string> = {
     Host: hostHeader(),
     'Content-Type': 'application/json',
-    [HTTP_TOKEN_HEADER]: host.apiToken,
+    [HTTP_TOKEN_HEADER]: httpToken,
     'Content-Length': String(Buffer.byteLength(body)),
     Connection: 'close',
     ...opts.headers,
@@ -283,6 +325,9 @@ function expectSecurityHeaders(headers: Record<string, string | string[] | undef
   expect(headers['cross-origin-opener-policy'], what).toBe('same-origin')
   expect(headers['cross-origin-embedder-policy'], what).toBe('require-corp')
   expect(headers['x-content-type-options'], what).toBe('nosniff')
+  expect(headers['content-security-policy'], what).toBe("frame-ancestors 'none'")
+  expect(headers['x-frame-options'], what).toBe('DENY')
+  expect(headers['referrer-policy'], what).toBe('no-referrer')
   expect(headers['access-control-allow-origin'], what).toBeUndefined()
 }
 
@@ -355,6 +400,7 @@ beforeAll(async () => {
     startSync: false,
   })
   // someone enrolled (so recognition gets past 'empty-gallery'), a PIN set, an admin session per transport
+  for (const t of ['ipc', 'http'] as const) await pairPage(t)
   for (const [t, app] of [['ipc', ipcApp], ['http', host.app]] as const) {
     expect(await app.dispatch('people/upsert', { id: 'S1', name: 'Sec One' })).toMatchObject({ ok: true })
     expect(await app.dispatch('enrollment/add-template', { ...VALID_EXAMPLES['enrollment/add-template'], embedding: [0, 0, 0, 1] })).toMatchObject({ ok: true })
@@ -388,6 +434,8 @@ describe('1. hostile arguments to every API method over IPC and HTTP', () => {
       // without a session: every hostile value as args, and every field (plus a forged token) mutated
       const anonymous = hostileCases(example, admin ? { tokenField: 'forged-token' } : {})
       const problems: string[] = []
+      // IPC pairing cases before this one made sessions of their own: a fresh page signs this method's calls
+      if (ATTESTED_METHODS.has(method)) await pairPage('ipc')
       for (const t of ['ipc', 'http'] as const) {
         const first = await runCases(t, method, anonymous, false)
         problems.push(...first.problems)
@@ -419,7 +467,7 @@ describe('1. hostile arguments to every API method over IPC and HTTP', () => {
 // ---------------------------------------------------------------- 2. HTTP-level hostile requests
 
 describe('2. hostile HTTP requests against the real host', () => {
-  it('no token / wrong token / token of another launch → 401 unauthorized', async () => {
+  it('no token / wrong token / token of another host → 401 unauthorized', async () => {
     const other = await startHost({
       port: 0,
       rendererDir: path.join(tmp, 'renderer'),
@@ -430,19 +478,19 @@ describe('2. hostile HTTP requests against the real host', () => {
       recognition: testRecognition(0.5),
       startSync: false,
     })
-    const otherToken = other.apiToken
+    const otherToken = other.app.sessions.pair(other.launchCode as string, 'http').token
     await other.close()
-    expect(otherToken).not.toBe(host.apiToken)
+    expect(otherToken).not.toBe(httpToken)
     const variants: Array<[string, Record<string, string>, string[]]> = [
       ['no token', {}, [HTTP_TOKEN_HEADER]],
       ['empty token', { [HTTP_TOKEN_HEADER]: '' }, []],
       ['wrong token', { [HTTP_TOKEN_HEADER]: randomBytes(24).toString('base64url') }, []],
-      ['token of another launch', { [HTTP_TOKEN_HEADER]: otherToken }, []],
-      ['token upper-cased', { [HTTP_TOKEN_HEADER]: host.apiToken.toUpperCase() }, []],
-      ['token + suffix', { [HTTP_TOKEN_HEADER]: `${host.apiToken}x` }, []],
-      ['token prefix', { [HTTP_TOKEN_HEADER]: host.apiToken.slice(0, -1) }, []],
-      ['token in a cookie', { Cookie: `${HTTP_TOKEN_HEADER}=${host.apiToken}` }, [HTTP_TOKEN_HEADER]],
-      ['token in Authorization', { Authorization: `Bearer ${host.apiToken}` }, [HTTP_TOKEN_HEADER]],
+      ['session token of another host', { [HTTP_TOKEN_HEADER]: otherToken }, []],
+      ['token upper-cased', { [HTTP_TOKEN_HEADER]: httpToken.toUpperCase() }, []],
+      ['token + suffix', { [HTTP_TOKEN_HEADER]: `${httpToken}x` }, []],
+      ['token prefix', { [HTTP_TOKEN_HEADER]: httpToken.slice(0, -1) }, []],
+      ['token in a cookie', { Cookie: `${HTTP_TOKEN_HEADER}=${httpToken}` }, [HTTP_TOKEN_HEADER]],
+      ['token in Authorization', { Authorization: `Bearer ${httpToken}` }, [HTTP_TOKEN_HEADER]],
     ]
     for (const [name, headers, omit] of variants) {
       for (const target of ['/api/invoke/host/info', '/api/invoke/admin/login', '/api/invoke/people/delete']) {
@@ -454,10 +502,10 @@ describe('2. hostile HTTP requests against the real host', () => {
       }
     }
     // token in the query string is not a token
-    const q = await rawRequest(apiRequest({ target: `/api/invoke/host/info?${HTTP_TOKEN_HEADER}=${host.apiToken}`, omit: [HTTP_TOKEN_HEADER] }))
+    const q = await rawRequest(apiRequest({ target: `/api/invoke/host/info?${HTTP_TOKEN_HEADER}=${httpToken}`, omit: [HTTP_TOKEN_HEADER] }))
     expect(q.status).toBe(401)
     // the same header twice (even both right) is refused: Node joins them into one value
-    const twice = await rawRequest(`POST /api/invoke/host/info HTTP/1.1\r\nHost: ${hostHeader()}\r\nContent-Type: application/json\r\n${HTTP_TOKEN_HEADER}: ${host.apiToken}\r\n${HTTP_TOKEN_HEADER}: ${host.apiToken}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`)
+    const twice = await rawRequest(`POST /api/invoke/host/info HTTP/1.1\r\nHost: ${hostHeader()}\r\nContent-Type: application/json\r\n${HTTP_TOKEN_HEADER}: ${httpToken}\r\n${HTTP_TOKEN_HEADER}: ${httpToken}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`)
     expect(twice.status).toBe(401)
     counts.httpLevel += 2
     // and the right token works
@@ -501,10 +549,10 @@ describe('2. hostile HTTP requests against the real host', () => {
       expect(apiError(res).code).toBe('transport-error')
     }
     // HTTP/1.0 without any Host header
-    const noHost = await rawRequest(`POST /api/invoke/host/info HTTP/1.0\r\nContent-Type: application/json\r\n${HTTP_TOKEN_HEADER}: ${host.apiToken}\r\nContent-Length: 2\r\n\r\n{}`)
+    const noHost = await rawRequest(`POST /api/invoke/host/info HTTP/1.0\r\nContent-Type: application/json\r\n${HTTP_TOKEN_HEADER}: ${httpToken}\r\nContent-Length: 2\r\n\r\n{}`)
     expect(noHost.status).toBe(403)
     // two Host headers: Node keeps the first
-    const two = await rawRequest(`POST /api/invoke/host/info HTTP/1.1\r\nHost: evil.example\r\nHost: ${hostHeader()}\r\nContent-Type: application/json\r\n${HTTP_TOKEN_HEADER}: ${host.apiToken}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`)
+    const two = await rawRequest(`POST /api/invoke/host/info HTTP/1.1\r\nHost: evil.example\r\nHost: ${hostHeader()}\r\nContent-Type: application/json\r\n${HTTP_TOKEN_HEADER}: ${httpToken}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`)
     expect([400, 403]).toContain(two.status)
     counts.httpLevel += 2
     // loopback spellings are fine
@@ -752,7 +800,7 @@ describe('3. static server: path traversal, symlinks, the token, security header
     expect(fs.readFileSync(path.join(tmp, 'renderer', 'link-out.txt'), 'utf8')).toBe('TOP SECRET')
   })
 
-  it('index.html carries the token only in its meta tag; every response has COOP/COEP/nosniff', async () => {
+  it('no response carries a session token, a pairing code or a MAC key; every response has COOP/COEP/nosniff and the framing headers', async () => {
     const responses: Array<[string, RawSocketResponse]> = []
     for (const target of ['/', '/enroll', '/index.html', '/admin/people', '/assets/app.mjs', '/models/human/face.bin', '/wasm/ort/ort.wasm', '/sub/index.html', '/missing.js', '/%', '/wasm/nope/x']) {
       responses.push([target, await rawGet(target)])
@@ -761,21 +809,14 @@ describe('3. static server: path traversal, symlinks, the token, security header
     responses.push(['HEAD /', await rawRequest(`HEAD / HTTP/1.1\r\nHost: ${hostHeader()}\r\nConnection: close\r\n\r\n`)])
     responses.push(['API 401', await rawRequest(apiRequest({ omit: [HTTP_TOKEN_HEADER] }))])
     responses.push(['API 200', await rawRequest(apiRequest({}))])
-    const meta = `<meta name="${TOKEN_META_NAME}" content="${host.apiToken}">`
+    const secrets = [httpToken, host.launchCode as string, pairings.http?.macKey as string]
     for (const [target, res] of responses) {
       counts.httpLevel++
       expectSecurityHeaders(res.headers, target)
-      expect(Object.values(res.headers).join('\n'), `${target}: token in a header`).not.toContain(host.apiToken)
-      const isIndex = ['/', '/enroll', '/index.html', '/admin/people'].includes(target)
-      if (isIndex) {
-        expect(res.status, target).toBe(200)
-        expect(res.headers['cache-control']).toBe('no-store')
-        expect(res.body.split(host.apiToken).length - 1, target).toBe(1)
-        expect(res.body, target).toContain(`${meta}</head>`)
-      } else {
-        expect(res.body, `${target}: token outside index.html`).not.toContain(host.apiToken)
-      }
+      for (const secret of secrets) expect(res.raw, `${target}: a secret in the response`).not.toContain(secret)
     }
+    const index = fs.readFileSync(path.join(tmp, 'renderer', 'index.html'), 'utf8')
+    for (const target of ['/', '/enroll', '/index.html', '/admin/people']) expect(responses.find(([t]) => t === target)?.[1].body, target).toBe(index)
     const head = responses.find(([t]) => t === 'HEAD /')?.[1]
     expect(head?.status).toBe(200)
     expect(head?.body).toBe('')

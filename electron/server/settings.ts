@@ -75,6 +75,32 @@ export function sealClearSecrets(db: Database, key: Uint8Array): string[] {
   return done
 }
 
+/**
+ * The changes of `patch` that ask for the admin PIN again (issue #14): the HR address or key and
+ * template sharing (where attendance and templates go), the security level, liveness turned off.
+ */
+export function sensitiveChanges(patch: SettingsPatch, current: KioskSettings): string[] {
+  const fields: string[] = []
+  if (patch.hrUrl !== undefined && patch.hrUrl !== current.hr.url) fields.push('hrUrl')
+  if (patch.hrKey !== undefined) fields.push('hrKey')
+  if (patch.hrShareTemplates !== undefined && patch.hrShareTemplates !== current.hr.shareTemplates) fields.push('hrShareTemplates')
+  if (patch.securityLevel !== undefined && patch.securityLevel !== current.securityLevel) fields.push('securityLevel')
+  if (patch.livenessStrictness === 'off' && current.livenessStrictness !== 'off') fields.push('livenessStrictness')
+  return fields
+}
+
+const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i
+
+/** Templates (biometric data) travel only over https:, or plain http: to this machine (the reference server in tests). */
+export function templateSharingAllowed(url: string): boolean {
+  try {
+    const u = new URL(url)
+    return u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK_HOSTS.test(u.hostname))
+  } catch {
+    return false
+  }
+}
+
 export const DEFAULT_LIVENESS_STRICTNESS: LivenessStrictness = 'normal'
 export const DEFAULT_CAMERA = { deviceId: null, width: 1280, height: 720 }
 
@@ -129,6 +155,13 @@ export function createSettings(db: Database, opts: { recognition: RecognitionCon
     hrKey: () => readSecretSetting(db, K.hrKey),
     update(patch, actor, now) {
       const before = get()
+      const url = patch.hrUrl !== undefined ? patch.hrUrl : before.hr.url
+      const share = patch.hrShareTemplates ?? before.hr.shareTemplates
+      if (share && url !== null && !templateSharingAllowed(url)) {
+        throw new HadirError('insecure-hr-url', `Face templates are shared only over https:// (plain http:// only to this machine): ${url.slice(0, 100)} is refused while sharing is on`, {
+          field: patch.hrUrl !== undefined ? 'hrUrl' : 'hrShareTemplates',
+        })
+      }
       withDbErrors(() =>
         db.transaction(() => {
           const change = (key: string, action: string, from: unknown, to: unknown) => {
@@ -156,6 +189,10 @@ export function createSettings(db: Database, opts: { recognition: RecognitionCon
             if (patch.hrKey === null) db.prepare('DELETE FROM settings WHERE key = ?').run(K.hrKey)
             else writeSecretSetting(db, K.hrKey, patch.hrKey)
             appendAudit(db, { at: now, actor, action: 'settings.hr-key', subject: K.hrKey, details: { set: patch.hrKey !== null } })
+          } else if (patch.hrUrl !== undefined && patch.hrUrl !== before.hr.url && before.hr.keySet) {
+            // the key belongs to the old server: it never goes to a new address unless entered again
+            db.prepare('DELETE FROM settings WHERE key = ?').run(K.hrKey)
+            appendAudit(db, { at: now, actor, action: 'settings.hr-key', subject: K.hrKey, details: { set: false, reason: 'hr-url-changed' } })
           }
         })(),
       )

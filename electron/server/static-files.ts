@@ -6,6 +6,28 @@
 import fs from 'node:fs'
 import path from 'node:path'
 
+/**
+ * Headers that keep every page of the kiosk out of another page's frame (clickjacking) and its URL
+ * out of Referer headers. The web host and Electron's app:// protocol both send them.
+ */
+export const FRAME_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': "frame-ancestors 'none'",
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+}
+
+/** Every header Electron's app:// protocol sends with a file: cross-origin isolation (threaded wasm), type, framing. */
+export function appProtocolHeaders(file: string): Record<string, string> {
+  return {
+    'Content-Type': contentTypeFor(file),
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Embedder-Policy': 'require-corp',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'X-Content-Type-Options': 'nosniff',
+    ...FRAME_HEADERS,
+  }
+}
+
 export const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',

@@ -2,6 +2,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApiClient, type ApiClient } from '../../src/api/api-client'
+import { createKioskSession, webSubtle, type SessionEnv } from '../../src/api/kiosk-session'
 import { createHttpTransport } from '../../src/api/transport.http'
 import { createIpcTransport } from '../../src/api/transport.ipc'
 import { API_METHODS, type ApiMethod, type KioskBridge } from '../../src/shared/api/contract'
@@ -21,23 +23,25 @@ type Case = { name: string; method: string; args: unknown | ((s: Session) => unk
 type Session = { token?: string; eventId?: string }
 
 const T = (s: Session) => ({ token: s.token })
+const PIN = '246813'
 
 /** One table, run in order against each transport (the cases build on each other's state). */
 const CASES: Case[] = [
   { name: 'host info', method: 'host/info', args: {}, expect: { ok: true, check: (d) => expect(d).toMatchObject({ kind: 'web', embeddingModel: TEST_MODEL }) } },
-  { name: 'admin status, first start', method: 'admin/status', args: {}, expect: { ok: true, check: (d) => expect(d).toEqual({ pinSet: false, lockedUntil: null }) } },
-  { name: 'login before a PIN exists', method: 'admin/login', args: { pin: '2468' }, expect: { ok: false, code: 'pin-not-set' } },
-  { name: 'PIN too short', method: 'admin/set-pin', args: { pin: '12' }, expect: { ok: false, code: 'pin-too-short' } },
+  { name: 'pair with a malformed code', method: 'kiosk/pair', args: { code: 'not a code!' }, expect: { ok: false, code: 'pair-code-invalid' } },
+  { name: 'admin status, first start', method: 'admin/status', args: {}, expect: { ok: true, check: (d) => expect(d).toEqual({ pinSet: false, lockedUntil: null, minPinLength: 6 }) } },
+  { name: 'login before a PIN exists', method: 'admin/login', args: { pin: PIN }, expect: { ok: false, code: 'pin-not-set' } },
+  { name: 'PIN too short', method: 'admin/set-pin', args: { pin: '1234' }, expect: { ok: false, code: 'pin-too-short' } },
   { name: 'PIN not digits', method: 'admin/set-pin', args: { pin: '12ab' }, expect: { ok: false, code: 'invalid-args' } },
   {
-    name: 'first PIN opens admin',
+    name: 'first PIN opens admin (from the paired page)',
     method: 'admin/set-pin',
-    args: { pin: '2468' },
+    args: { pin: PIN },
     expect: { ok: true, check: (d) => expect(d).toMatchObject({ token: expect.any(String), expiresAt: T0 + 120_000 }) },
     keep: (d, s) => (s.token = (d as { token: string }).token),
   },
-  { name: 'second PIN without a session', method: 'admin/set-pin', args: { pin: '1357' }, expect: { ok: false, code: 'pin-already-set' } },
-  { name: 'wrong PIN', method: 'admin/login', args: { pin: '0000' }, expect: { ok: false, code: 'pin-wrong' } },
+  { name: 'second PIN without a session', method: 'admin/set-pin', args: { pin: '135791' }, expect: { ok: false, code: 'pin-already-set' } },
+  { name: 'wrong PIN', method: 'admin/login', args: { pin: '000000' }, expect: { ok: false, code: 'pin-wrong' } },
   { name: 'admin method without a token', method: 'people/upsert', args: { id: 'E1', name: 'Ani' }, expect: { ok: false, code: 'admin-required' } },
   { name: 'admin method with a forged token', method: 'people/list', args: { token: 'forged' }, expect: { ok: false, code: 'admin-required' } },
   { name: 'upsert E1', method: 'people/upsert', args: (s: Session) => ({ ...T(s), id: 'E1', name: 'Ani' }), expect: { ok: true, check: (d) => expect(d).toMatchObject({ id: 'E1', active: true, createdAt: T0 }) } },
@@ -75,12 +79,14 @@ const CASES: Case[] = [
   { name: 'settings', method: 'settings/get', args: {}, expect: { ok: true, check: (d) => expect(d).toMatchObject({ securityLevel: 'normal', cooldownMs: 60_000, hr: { url: null, keySet: false } }) } },
   { name: 'bad security level', method: 'settings/update', args: (s: Session) => ({ ...T(s), securityLevel: 'max' }), expect: { ok: false, code: 'invalid-args' } },
   { name: 'HR url not a URL', method: 'settings/update', args: (s: Session) => ({ ...T(s), hrUrl: 'hr server' }), expect: { ok: false, code: 'invalid-args' } },
+  { name: 'HR address without the PIN again', method: 'settings/update', args: (s: Session) => ({ ...T(s), hrUrl: 'https://hr.example.com/hadir' }), expect: { ok: false, code: 'pin-required' } },
   {
     name: 'settings update (the HR key is never returned)',
     method: 'settings/update',
-    args: (s: Session) => ({ ...T(s), hrUrl: 'https://hr.example.com/hadir', hrKey: 'k'.repeat(32), rules: { dayBoundary: '04:00' } }),
+    args: (s: Session) => ({ ...T(s), pin: PIN, hrUrl: 'https://hr.example.com/hadir', hrKey: 'k'.repeat(32), rules: { dayBoundary: '04:00' } }),
     expect: { ok: true, check: (d) => expect(JSON.stringify(d)).not.toContain('kkkk') },
   },
+  { name: 'template sharing over plain http elsewhere', method: 'settings/update', args: (s: Session) => ({ ...T(s), pin: PIN, hrUrl: 'http://hr.example.com/', hrShareTemplates: true }), expect: { ok: false, code: 'insecure-hr-url' } },
   { name: 'attendance list', method: 'attendance/list', args: (s: Session) => ({ ...T(s), personId: 'E1' }), expect: { ok: true, check: (d) => expect(d).toHaveLength(1) } },
   {
     name: 'correct without a reason',
@@ -126,7 +132,12 @@ const CASES: Case[] = [
     expect: { ok: false, code: 'empty-gallery' },
   },
   { name: 'sync status', method: 'sync/status', args: {}, expect: { ok: true, check: (d) => expect(d).toMatchObject({ configured: true, queued: 3, parked: 0, shareTemplates: false }) } },
-  { name: 'HR on a closed port', method: 'settings/update', args: (s: Session) => ({ ...T(s), hrUrl: 'http://127.0.0.1:9/' }), expect: { ok: true } },
+  {
+    name: 'HR on a closed port (a new address clears the key: a new one is given with it)',
+    method: 'settings/update',
+    args: (s: Session) => ({ ...T(s), pin: PIN, hrUrl: 'http://127.0.0.1:9/', hrKey: 'j'.repeat(32) }),
+    expect: { ok: true, check: (d) => expect(d).toMatchObject({ hr: { url: 'http://127.0.0.1:9/', keySet: true } }) },
+  },
   {
     name: 'sync now: HR unreachable, nothing lost',
     method: 'sync/now',
@@ -155,8 +166,20 @@ function normalise(v: unknown): unknown {
 let tmp: string
 let ipcApp: App
 let host: StartedHost
-let ipc: ApiTransport
-let web: ApiTransport
+let ipc: ApiClient
+let web: ApiClient
+
+/** A page's storage and address bar, in memory. */
+function pageEnv(hash = ''): SessionEnv {
+  const store = new Map<string, string>()
+  let h = hash
+  return {
+    storage: { getItem: (k) => store.get(k) ?? null, setItem: (k, v) => void store.set(k, v), removeItem: (k) => void store.delete(k) },
+    hash: () => h,
+    clearHash: () => (h = ''),
+    subtle: webSubtle(),
+  }
+}
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hadir-conf-'))
@@ -177,8 +200,10 @@ beforeAll(async () => {
   ipcApp = createApp({ ...common, dbFile: path.join(tmp, 'ipc', 'hadir.db') })
   const pair = createFakeIpcPair()
   registerIpc(pair.ipcMain, ipcApp.dispatch)
-  const bridge: KioskBridge = { invoke: (m, a) => pair.ipcRenderer.invoke(IPC_INVOKE, m, a) as Promise<ApiResult<unknown>> }
-  ipc = createIpcTransport(bridge)
+  const bridge: KioskBridge = { invoke: (m, a, at) => pair.ipcRenderer.invoke(IPC_INVOKE, m, a, at) as Promise<ApiResult<unknown>> }
+  // the renderer's real API client: pairing, counters and MACs as the kiosk page does them
+  const ipcTransport: ApiTransport = createIpcTransport(bridge)
+  ipc = createApiClient(ipcTransport, createKioskSession(ipcTransport, { ipc: true, env: pageEnv() }))
   // (b) the real HTTP host on an ephemeral port with its own SQLite file; the renderer side is the real HTTP transport
   host = await startHost({
     ...common,
@@ -189,7 +214,8 @@ beforeAll(async () => {
     dbFile: path.join(tmp, 'http', 'hadir.db'),
     startSync: false,
   })
-  web = createHttpTransport({ baseUrl: host.url, token: host.apiToken })
+  const webTransport = createHttpTransport({ baseUrl: host.url })
+  web = createApiClient(webTransport, createKioskSession(webTransport, { ipc: false, env: pageEnv(`pair=${host.launchCode}`) }))
 })
 
 afterAll(async () => {

@@ -176,7 +176,9 @@ const DIRECTIONS: readonly Direction[] = ['in', 'out']
 const MODES: readonly CheckInMode[] = ['toggle', 'window', 'ask']
 const LANGUAGES: readonly LanguageSetting[] = ['auto', 'id', 'en']
 export const MAX_REASON_LENGTH = 500
+/** Shortest PIN that logs in (older PINs); a new PIN needs NEW_MIN_PIN */
 export const MIN_PIN = 4
+export const NEW_MIN_PIN = 6
 export const MAX_PIN = 12
 /** Earliest and latest event time an admin may enter: 2000-01-01 … 2100-01-01. */
 const MIN_TIME = Date.UTC(2000, 0, 1)
@@ -193,13 +195,21 @@ function token(o: Obj): { token?: string } {
   return { token: v }
 }
 
-/** A PIN: digits only, 4–12 long; too short is its own code so the PIN pad can say so. */
-function pin(o: Obj): string {
+/** A PIN: digits only, `min`–12 long; too short is its own code so the PIN pad can say so. */
+function pin(o: Obj, min = MIN_PIN): string {
   const v = o.pin
   if (typeof v !== 'string' || !/^\d*$/.test(v)) throw bad('The PIN must be digits only', 'pin')
-  if (v.length < MIN_PIN) throw new HadirError('pin-too-short', `The PIN needs at least ${MIN_PIN} digits`, { field: 'pin' })
+  if (v.length < min) throw new HadirError('pin-too-short', `The PIN needs at least ${min} digits`, { field: 'pin', minLength: min })
   if (v.length > MAX_PIN) throw bad(`The PIN has at most ${MAX_PIN} digits`, 'pin')
   return v
+}
+
+/** A one-time pairing code: base64url, 16–100 characters. */
+function pairCode(o: Obj): { code?: string } {
+  const v = o.code
+  if (v === undefined || v === null || v === '') return {}
+  if (typeof v !== 'string' || !/^[A-Za-z0-9_-]{16,100}$/.test(v)) throw new HadirError('pair-code-invalid', 'A pairing code is 32 letters, digits, - or _ (from the address …/#pair=<code>)', { field: 'code' })
+  return { code: v }
 }
 
 function time(o: Obj, field: string, optional: boolean): number | undefined {
@@ -322,10 +332,11 @@ const empty = (args: unknown): Record<string, never> => {
 
 export const VALIDATORS: Validators = {
   'host/info': empty,
+  'kiosk/pair': (args) => pairCode(object(args, true)),
   'admin/status': empty,
   'admin/set-pin': (args) => {
     const o = object(args, false)
-    return { ...token(o), pin: pin(o) }
+    return { ...token(o), pin: pin(o, NEW_MIN_PIN) }
   },
   'admin/login': (args) => ({ pin: pin(object(args, false)) }),
   'admin/logout': (args) => token(object(args, true)),
@@ -373,7 +384,8 @@ export const VALIDATORS: Validators = {
   },
   'kiosk/recognize': (args) => {
     const o = object(args, false)
-    return withOptional(trackInput(o), { seenAt: num(o, 'seenAt', { min: 0 }), liveness: livenessEvidence(o.liveness) })
+    // seenAt is dropped unread: the time recorded is the main side's clock (a renderer cannot backdate)
+    return withOptional(trackInput(o), { liveness: livenessEvidence(o.liveness) })
   },
   'kiosk/confirm': (args) => {
     const o = object(args, false)
@@ -385,7 +397,9 @@ export const VALIDATORS: Validators = {
   'settings/get': empty,
   'settings/update': (args) => {
     const o = object(args, false)
-    return { ...token(o), ...settingsPatch(o) }
+    const patch: ApiArgs<'settings/update'> = { ...token(o), ...settingsPatch(o) }
+    if (o.pin !== undefined && o.pin !== null && o.pin !== '') patch.pin = pin(o)
+    return patch
   },
   'attendance/list': (args) => {
     const o = object(args, true)

@@ -5,7 +5,7 @@ export type HttpTransportOptions = {
   /** origin of the Node host; default '' (same origin as the page) */
   baseUrl?: string
   fetch?: typeof fetch
-  /** the web host's per-launch API token (sent on every call) */
+  /** the session token of pairing (sent on every call); setSessionToken changes it */
   token?: string
 }
 
@@ -24,14 +24,19 @@ export function createHttpTransport(opts: HttpTransportOptions = {}): ApiTranspo
   const baseUrl = (opts.baseUrl ?? '').replace(/\/+$/, '')
   const doFetch = opts.fetch ?? ((input, init) => fetch(input, init))
   const transportError = (message: string): ApiResult<never> => ({ ok: false, error: { code: 'transport-error', message } })
+  let token = opts.token ?? null
   return {
-    async invoke(method, args) {
+    setSessionToken(t) {
+      token = t
+    },
+    async invoke(method, args, attest) {
       let res: Response
       try {
         res = await doFetch(`${baseUrl}${httpInvokePath(method)}`, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', ...(opts.token ? { [HTTP_TOKEN_HEADER]: opts.token } : {}) },
-          body: JSON.stringify({ args }),
+          headers: { 'Content-Type': 'application/json', ...(token ? { [HTTP_TOKEN_HEADER]: token } : {}) },
+          // the attestation travels beside the arguments: the MAC covers `args` exactly as sent
+          body: JSON.stringify(attest ? { args, attest } : { args }),
         })
       } catch (err) {
         return transportError(`Cannot reach the Hadir host: ${err instanceof Error ? err.message : String(err)}`)

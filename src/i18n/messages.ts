@@ -54,6 +54,12 @@ const id = {
   'sync.queued': '{n} menunggu dikirim',
   'sync.parked': '{n} ditolak HR',
   'sync.last': 'terakhir {time}',
+  'pairing.title': 'Kios ini belum terhubung',
+  'pairing.lead': 'Halaman ini tidak dapat mencatat kehadiran sebelum terhubung dengan layanan kios di komputer ini.',
+  'pairing.how': 'Buka alamat yang ditampilkan saat kios dijalankan (npm start atau npm run start:web), yang berakhiran #pair=…; setiap alamat hanya berlaku sekali.',
+  'pairing.cli': 'Atau, di komputer ini, jalankan perintah berikut dan buka alamat yang ditampilkannya:',
+  'pairing.pair-code-used': 'Alamat ini sudah pernah dipakai untuk menghubungkan sebuah halaman.',
+  'pairing.pair-code-invalid': 'Kode penghubung pada alamat ini tidak berlaku (salah ketik, kedaluwarsa, atau dari kios lain).',
 } as const
 
 export type MessageKey = keyof typeof id
@@ -111,6 +117,12 @@ const en: Record<MessageKey, string> = {
   'sync.queued': '{n} waiting to send',
   'sync.parked': '{n} rejected by HR',
   'sync.last': 'last {time}',
+  'pairing.title': 'This kiosk is not paired',
+  'pairing.lead': 'This page cannot record attendance until it is paired with the kiosk service on this computer.',
+  'pairing.how': 'Open the address printed when the kiosk started (npm start or npm run start:web), the one ending in #pair=…; each address works once.',
+  'pairing.cli': 'Or, on this computer, run the command below and open the address it prints:',
+  'pairing.pair-code-used': 'This address was already used to pair a page.',
+  'pairing.pair-code-invalid': 'The pairing code in this address is not valid (mistyped, expired, or from another kiosk).',
 }
 
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { id, en }

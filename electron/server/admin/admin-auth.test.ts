@@ -5,18 +5,24 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Database } from 'better-sqlite3'
 import { openDb } from '../db/open-db'
+import { open } from '../secrets/crypto-box'
+import { newDataKey } from '../secrets/data-key'
+import { bindDataKey, dataKeyOf } from '../secrets/store-key'
 import { listAudit } from '../store/audit-log'
-import { getSetting } from '../store/settings-store'
-import { ADMIN_LOCK_KEY, ADMIN_PIN_KEY, createAdminAuth, formatLockTime, type AdminAuth, type StoredPin } from './admin-auth'
+import { getSetting, setSetting } from '../store/settings-store'
+import { ADMIN_PIN_KEY, createAdminAuth, formatLockTime, sealLegacyPin, type AdminAuth, type StoredPin } from './admin-auth'
 
 const MIN = 60_000
 const PIN = '482916'
 const START = Date.UTC(2025, 0, 6, 8, 0, 0)
+/** what the kiosk screen's first PIN needs: the caller is the paired page (or the CLI) */
+const FIRST = { actor: 'kiosk', firstAllowed: true }
 
 let dir: string
 let file: string
 let db: Database
 let t: number
+const key = newDataKey()
 const clock = { now: () => t }
 const newAuth = (): AdminAuth => createAdminAuth(db, clock)
 
@@ -36,10 +42,23 @@ const actions = (): string[] =>
     .map((a) => a.action)
     .reverse()
 
+/** The PIN hash as stored: the sealed setting, opened with the data key. */
+function storedPin(): StoredPin {
+  const v = getSetting<{ sealed: string }>(db, ADMIN_PIN_KEY) as { sealed: string }
+  return JSON.parse(open(Buffer.from(v.sealed, 'base64'), dataKeyOf(db), `setting:${ADMIN_PIN_KEY}`).toString('utf8')) as StoredPin
+}
+
+const reopen = () => {
+  db.close()
+  db = openDb(file)
+  bindDataKey(db, key)
+}
+
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hadir-admin-'))
   file = path.join(dir, 'hadir.db')
   db = openDb(file)
+  bindDataKey(db, key)
   t = START
 })
 afterEach(() => {
@@ -48,24 +67,33 @@ afterEach(() => {
 })
 
 describe('admin PIN', () => {
+  it('the first PIN only where allowed (the kiosk screen, the CLI): elsewhere admin-setup-required, nothing stored', () => {
+    const auth = newAuth()
+    expect(auth.status()).toEqual({ pinSet: false, lockedUntil: null, minPinLength: 6 })
+    expect(thrown(() => auth.setPin(PIN, { actor: 'http' }))).toMatchObject({ code: 'admin-setup-required', message: expect.stringContaining('npm run cli -- admin set-pin') })
+    expect(auth.status().pinSet).toBe(false)
+    expect(listAudit(db)).toEqual([])
+    auth.setPin(PIN, FIRST)
+    expect(auth.status().pinSet).toBe(true)
+  })
+
   it('first PIN without a session; a second one without a session is refused; changing needs a session', () => {
     const auth = newAuth()
-    expect(auth.status()).toEqual({ pinSet: false, lockedUntil: null })
     expect(thrown(() => auth.login(PIN, 'kiosk')).code).toBe('pin-not-set')
 
-    auth.setPin(PIN, { actor: 'kiosk' })
-    expect(auth.status()).toEqual({ pinSet: true, lockedUntil: null })
-    expect(thrown(() => auth.setPin('1111', { actor: 'kiosk' })).code).toBe('pin-already-set')
-    expect(thrown(() => auth.setPin('1111', { token: 'forged', actor: 'kiosk' }))).toMatchObject({
+    auth.setPin(PIN, FIRST)
+    expect(auth.status()).toEqual({ pinSet: true, lockedUntil: null, minPinLength: 6 })
+    expect(thrown(() => auth.setPin('111111', FIRST)).code).toBe('pin-already-set')
+    expect(thrown(() => auth.setPin('111111', { token: 'forged', actor: 'kiosk' }))).toMatchObject({
       code: 'admin-required',
       message: 'Admin mode has ended: enter the PIN again',
     })
-    expect(thrown(() => auth.login('1111', 'kiosk')).code).toBe('pin-wrong')
+    expect(thrown(() => auth.login('111111', 'kiosk')).code).toBe('pin-wrong')
 
     const { token } = auth.login(PIN, 'kiosk')
-    auth.setPin('7777', { token, actor: 'admin' })
+    auth.setPin('777777', { token, actor: 'admin' })
     expect(thrown(() => auth.login(PIN, 'kiosk')).code).toBe('pin-wrong')
-    expect(auth.login('7777', 'kiosk').token).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(auth.login('777777', 'kiosk').token).toMatch(/^[A-Za-z0-9_-]{43}$/)
     expect(auth.check(token)).toBe(true) // the session that changed the PIN goes on
 
     expect(listAudit(db).filter((a) => a.action.startsWith('admin.pin'))).toMatchObject([
@@ -74,9 +102,20 @@ describe('admin PIN', () => {
     ])
   })
 
+  it('the CLI resets a forgotten PIN (audited), and every source starts afresh', () => {
+    const auth = newAuth()
+    auth.setPin(PIN, FIRST)
+    for (let i = 0; i < 5; i++) thrown(() => auth.login('000000', 'x', 'http:a'))
+    expect(auth.status('http:a').lockedUntil).not.toBeNull()
+    auth.setPin('135791', { actor: 'cli', reset: true })
+    expect(auth.status('http:a').lockedUntil).toBeNull()
+    expect(auth.login('135791', 'kiosk', 'http:a').token).toBeTruthy()
+    expect(actions()).toContain('admin.pin-reset')
+  })
+
   it('changing the PIN ends the other sessions', () => {
     const auth = newAuth()
-    auth.setPin(PIN, { actor: 'kiosk' })
+    auth.setPin(PIN, FIRST)
     const a = auth.login(PIN, 'kiosk').token
     const b = auth.login(PIN, 'http').token
     auth.setPin('123456', { token: a, actor: 'kiosk' })
@@ -87,40 +126,51 @@ describe('admin PIN', () => {
   it.each([
     ['', 'pin-too-short'],
     ['1', 'pin-too-short'],
-    ['123', 'pin-too-short'],
-    ['12a4', 'invalid-args'],
-    ['abc', 'invalid-args'],
-    ['12 34', 'invalid-args'],
-    [' 1234', 'invalid-args'],
-    ['١٢٣٤', 'invalid-args'], // Arabic-Indic digits are not 0–9
+    ['1234', 'pin-too-short'],
+    ['12345', 'pin-too-short'],
+    ['12a456', 'invalid-args'],
+    ['abcdef', 'invalid-args'],
+    ['123 456', 'invalid-args'],
+    [' 123456', 'invalid-args'],
     ['1234567890123', 'invalid-args'],
-  ])('refuses the PIN %j with %s and stores nothing', (pin, code) => {
+  ])('a new PIN %j is refused with %s, nothing stored', (pin, code) => {
     const auth = newAuth()
-    const err = thrown(() => auth.setPin(pin, { actor: 'kiosk' }))
+    const err = thrown(() => auth.setPin(pin, FIRST))
     expect(err.code).toBe(code)
-    if (code === 'pin-too-short') expect(err.message).toBe('The PIN needs at least 4 digits')
+    if (code === 'pin-too-short') expect(err).toMatchObject({ message: 'The PIN needs at least 6 digits', details: { minLength: 6 } })
     expect(auth.status().pinSet).toBe(false)
     expect(listAudit(db)).toEqual([])
   })
 
-  it('accepts 4 and 12 digits', () => {
+  it('new PINs have 6 to 12 digits; an older 4-digit PIN still opens admin mode until changed', () => {
     const auth = newAuth()
-    auth.setPin('0000', { actor: 'kiosk' })
-    const { token } = auth.login('0000', 'kiosk')
+    auth.setPin('000000', FIRST)
+    const { token } = auth.login('000000', 'kiosk')
     auth.setPin('000000000000', { token, actor: 'kiosk' })
     expect(auth.login('000000000000', 'kiosk').expiresAt).toBe(t + 2 * MIN)
+
+    // a PIN set before issue #14 (4 digits, stored in clear): still accepted, then sealed at start
+    const salt = Buffer.alloc(16, 7)
+    const legacy: StoredPin = { algo: 'scrypt', N: 16384, r: 8, p: 1, salt: salt.toString('base64'), hash: scryptSync('2468', salt, 32, { N: 16384, r: 8, p: 1 }).toString('base64') }
+    setSetting(db, ADMIN_PIN_KEY, legacy)
+    expect(newAuth().login('2468', 'kiosk').token).toBeTruthy()
+    expect(sealLegacyPin(db)).toBe(true)
+    expect(sealLegacyPin(db)).toBe(false)
+    expect(getSetting<Record<string, unknown>>(db, ADMIN_PIN_KEY)).toEqual({ sealed: expect.any(String) })
+    expect(storedPin()).toEqual(legacy)
+    expect(newAuth().login('2468', 'kiosk').token).toBeTruthy()
   })
 
-  it('stores a salted scrypt hash, never the PIN, and it verifies with scrypt', () => {
+  it('stores a salted scrypt hash sealed with the data key: neither the PIN nor the hash is in the file', () => {
     const auth = newAuth()
-    auth.setPin(PIN, { actor: 'kiosk' })
+    auth.setPin(PIN, FIRST)
     auth.login(PIN, 'kiosk')
     try {
       auth.login('000000', 'kiosk')
     } catch {
       // wrong on purpose
     }
-    const stored = getSetting<StoredPin>(db, ADMIN_PIN_KEY) as StoredPin
+    const stored = storedPin()
     expect(Object.keys(stored).sort()).toEqual(['N', 'algo', 'hash', 'p', 'r', 'salt'])
     expect(stored).toMatchObject({ algo: 'scrypt', N: 16384, r: 8, p: 1 })
     const salt = Buffer.from(stored.salt, 'base64')
@@ -130,112 +180,128 @@ describe('admin PIN', () => {
     expect(timingSafeEqual(scryptSync(PIN, salt, 32, { N: stored.N, r: stored.r, p: stored.p }), hash)).toBe(true)
     expect(timingSafeEqual(scryptSync('482917', salt, 32, { N: stored.N, r: stored.r, p: stored.p }), hash)).toBe(false)
 
-    // nowhere in the database file, settings or audit log
+    // a copied database holds neither the PIN nor the salt or hash an offline attack needs
     db.pragma('wal_checkpoint(TRUNCATE)')
-    expect(fs.readFileSync(file).includes(Buffer.from(PIN))).toBe(false)
+    const bytes = fs.readFileSync(file)
+    for (const secret of [PIN, stored.salt, stored.hash, salt.toString('hex')]) expect(bytes.includes(Buffer.from(secret)), secret).toBe(false)
+    expect(bytes.includes(salt)).toBe(false)
+    expect(bytes.includes(hash)).toBe(false)
     const everything = JSON.stringify([db.prepare('SELECT * FROM settings').all(), listAudit(db)])
     expect(everything).not.toContain(PIN)
     expect(everything).not.toContain('000000')
+    // another data key does not open it
+    bindDataKey(db, newDataKey())
+    expect(thrown(() => newAuth().login(PIN, 'kiosk')).code).toBe('data-key-wrong')
+    bindDataKey(db, key)
 
     // same PIN again → another salt, another hash
     const { token } = auth.login(PIN, 'kiosk')
     auth.setPin(PIN, { token, actor: 'kiosk' })
-    const again = getSetting<StoredPin>(db, ADMIN_PIN_KEY) as StoredPin
+    const again = storedPin()
     expect(again.salt).not.toBe(stored.salt)
     expect(again.hash).not.toBe(stored.hash)
   })
 })
 
-describe('admin login and lock', () => {
+describe('admin login and lock, per attempt source', () => {
   let auth: AdminAuth
   beforeEach(() => {
     auth = newAuth()
-    auth.setPin(PIN, { actor: 'kiosk' })
+    auth.setPin(PIN, FIRST)
   })
 
   it('4 wrong PINs then the right one works and resets the counter', () => {
     for (let i = 1; i <= 4; i++) {
-      expect(thrown(() => auth.login('1111', 'kiosk'))).toEqual({
+      expect(thrown(() => auth.login('111111', 'kiosk', 'ipc'))).toEqual({
         code: 'pin-wrong',
         message: `Wrong PIN: ${5 - i} ${5 - i === 1 ? 'try' : 'tries'} left`,
         details: { triesLeft: 5 - i },
       })
     }
-    expect(getSetting(db, ADMIN_LOCK_KEY)).toEqual({ failures: 4, lockedUntil: null })
-    const s = auth.login(PIN, 'kiosk')
+    expect(db.prepare('SELECT source, failures, locked_until FROM admin_attempts').all()).toEqual([{ source: 'ipc', failures: 4, locked_until: null }])
+    const s = auth.login(PIN, 'kiosk', 'ipc')
     expect(s.expiresAt).toBe(START + 2 * MIN)
-    expect(getSetting(db, ADMIN_LOCK_KEY)).toEqual({ failures: 0, lockedUntil: null })
-    // a fresh set of 5: 4 more wrong ones do not lock
-    for (let i = 0; i < 4; i++) expect(thrown(() => auth.login('1111', 'kiosk')).code).toBe('pin-wrong')
-    expect(auth.status().lockedUntil).toBeNull()
+    expect(db.prepare('SELECT * FROM admin_attempts').all()).toEqual([])
+    for (let i = 0; i < 4; i++) expect(thrown(() => auth.login('111111', 'kiosk', 'ipc')).code).toBe('pin-wrong')
+    expect(auth.status('ipc').lockedUntil).toBeNull()
     expect(listAudit(db, 1000).filter((a) => a.action === 'admin.login-failed').map((a) => a.details)).toEqual([
-      { triesLeft: 1 },
-      { triesLeft: 2 },
-      { triesLeft: 3 },
-      { triesLeft: 4 },
-      { triesLeft: 1 },
-      { triesLeft: 2 },
-      { triesLeft: 3 },
-      { triesLeft: 4 },
+      ...[1, 2, 3, 4].map((triesLeft) => ({ triesLeft, source: 'ipc' })),
+      ...[1, 2, 3, 4].map((triesLeft) => ({ triesLeft, source: 'ipc' })),
     ])
     expect(actions()).toContain('admin.login')
   })
 
-  it('the 5th wrong PIN in a row locks for 5 minutes, even against the right PIN, then unlocks', () => {
-    for (let i = 0; i < 4; i++) thrown(() => auth.login('1111', 'kiosk'))
+  it('a flood of wrong PINs from one source never locks another (the kiosk screen keeps its way in)', () => {
+    for (let i = 0; i < 40; i++) {
+      const e = thrown(() => auth.login(String(100000 + i), 'attacker', 'http:flood'))
+      expect(['pin-wrong', 'admin-locked']).toContain(e.code)
+    }
+    expect(auth.status('http:flood').lockedUntil).not.toBeNull()
+    expect(auth.status('http:kiosk').lockedUntil).toBeNull()
+    expect(auth.login(PIN, 'kiosk', 'http:kiosk').token).toBeTruthy()
+    // and the flood was counted only 5 + 1 times: a locked source does not even get a guess
+    expect(listAudit(db, 1000).filter((a) => a.action === 'admin.login-failed')).toHaveLength(5)
+  })
+
+  it('locks back off exponentially per source: 1, 2, 4 … minutes, at most an hour; the right PIN waits too', () => {
+    for (let i = 0; i < 4; i++) thrown(() => auth.login('111111', 'kiosk', 'ipc'))
     t += 30_000
-    const lockedUntil = t + 5 * MIN
-    expect(thrown(() => auth.login('2222', 'kiosk'))).toEqual({
+    const lockedUntil = t + MIN
+    expect(thrown(() => auth.login('222222', 'kiosk', 'ipc'))).toEqual({
       code: 'admin-locked',
       message: `Too many wrong PINs: admin is locked until ${formatLockTime(lockedUntil)}`,
       details: { lockedUntil },
     })
-    expect(auth.status()).toEqual({ pinSet: true, lockedUntil })
+    expect(auth.status('ipc')).toEqual({ pinSet: true, lockedUntil, minPinLength: 6 })
     expect(listAudit(db, 2)).toMatchObject([
-      { action: 'admin.locked', details: { lockedUntil } },
+      { action: 'admin.locked', details: { lockedUntil, source: 'ipc' } },
       { action: 'admin.login-failed', details: { triesLeft: 0 } },
     ])
-
     t = lockedUntil - 1
-    expect(thrown(() => auth.login(PIN, 'kiosk'))).toMatchObject({ code: 'admin-locked', details: { lockedUntil } })
-    expect(thrown(() => auth.setPin('9999', { actor: 'kiosk' })).code).toBe('pin-already-set')
-    expect(actions().filter((a) => a === 'admin.login')).toEqual([]) // no login happened
-
+    expect(thrown(() => auth.login(PIN, 'kiosk', 'ipc'))).toMatchObject({ code: 'admin-locked', details: { lockedUntil } })
+    expect(thrown(() => auth.confirm(PIN, 'kiosk', 'ipc')).code).toBe('admin-locked')
+    // each further wrong PIN after a lock doubles the next one
+    const waits: number[] = []
     t = lockedUntil
-    expect(auth.status().lockedUntil).toBeNull()
-    expect(auth.login(PIN, 'kiosk').expiresAt).toBe(lockedUntil + 2 * MIN)
-    expect(getSetting(db, ADMIN_LOCK_KEY)).toEqual({ failures: 0, lockedUntil: null })
+    for (let i = 0; i < 8; i++) {
+      const e = thrown(() => auth.login('333333', 'kiosk', 'ipc'))
+      expect(e.code).toBe('admin-locked')
+      const until = e.details?.['lockedUntil'] as number
+      waits.push((until - t) / MIN)
+      t = until
+    }
+    expect(waits).toEqual([2, 4, 8, 16, 32, 60, 60, 60])
+    expect(auth.login(PIN, 'kiosk', 'ipc').token).toBeTruthy()
+    expect(db.prepare('SELECT * FROM admin_attempts').all()).toEqual([])
   })
 
-  it('after a lock runs out, the next wrong PIN starts a fresh count', () => {
-    for (let i = 0; i < 5; i++) thrown(() => auth.login('1111', 'kiosk'))
-    t += 5 * MIN
-    expect(thrown(() => auth.login('1111', 'kiosk')).details).toEqual({ triesLeft: 4 })
+  it('confirm (the PIN asked again for a sensitive change) counts like a login', () => {
+    expect(() => auth.confirm(PIN, 'admin', 'ipc')).not.toThrow()
+    for (let i = 0; i < 4; i++) expect(thrown(() => auth.confirm('999999', 'admin', 'ipc')).code).toBe('pin-wrong')
+    expect(thrown(() => auth.confirm('999999', 'admin', 'ipc')).code).toBe('admin-locked')
+    expect(actions()).toContain('admin.confirm')
   })
 
   it('the lock and the counter survive a restart (a new auth object on the reopened file)', () => {
-    for (let i = 0; i < 3; i++) thrown(() => auth.login('1111', 'kiosk'))
-    db.close()
-    db = openDb(file)
-    expect(thrown(() => newAuth().login('1111', 'kiosk')).details).toEqual({ triesLeft: 1 })
-    const lockErr = thrown(() => newAuth().login('1111', 'kiosk'))
-    expect(lockErr.code).toBe('admin-locked')
-    db.close()
-    db = openDb(file)
-    t += 4 * MIN
+    for (let i = 0; i < 3; i++) thrown(() => auth.login('111111', 'kiosk', 'ipc'))
+    reopen()
+    expect(thrown(() => newAuth().login('111111', 'kiosk', 'ipc')).details).toEqual({ triesLeft: 1 })
+    expect(thrown(() => newAuth().login('111111', 'kiosk', 'ipc')).code).toBe('admin-locked')
+    reopen()
+    t += 30_000
     const restarted = newAuth()
-    expect(restarted.status()).toEqual({ pinSet: true, lockedUntil: START + 5 * MIN })
-    expect(thrown(() => restarted.login(PIN, 'kiosk')).code).toBe('admin-locked')
-    t += MIN
-    expect(restarted.login(PIN, 'kiosk').token).toBeTruthy()
+    expect(restarted.status('ipc')).toEqual({ pinSet: true, lockedUntil: START + MIN, minPinLength: 6 })
+    expect(thrown(() => restarted.login(PIN, 'kiosk', 'ipc')).code).toBe('admin-locked')
+    t += 30_000
+    expect(restarted.login(PIN, 'kiosk', 'ipc').token).toBeTruthy()
   })
 
-  it('a clock set back does not stretch the lock beyond 5 minutes', () => {
-    for (let i = 0; i < 5; i++) thrown(() => auth.login('1111', 'kiosk'))
+  it('a clock set back does not stretch a lock beyond an hour; a day without tries forgives a source', () => {
+    for (let i = 0; i < 5; i++) thrown(() => auth.login('111111', 'kiosk', 'ipc'))
     t -= 3 * 60 * MIN
-    expect(auth.status().lockedUntil).toBe(t + 5 * MIN)
-    t += 5 * MIN
-    expect(auth.login(PIN, 'kiosk').token).toBeTruthy()
+    expect(auth.status('ipc').lockedUntil).toBe(t + 60 * MIN)
+    t = START + 25 * 60 * MIN
+    expect(thrown(() => auth.login('111111', 'kiosk', 'ipc')).details).toEqual({ triesLeft: 4 })
   })
 
   it('the lock time is shown as local HH:MM, rounded up to the minute', () => {
@@ -250,7 +316,7 @@ describe('admin sessions', () => {
   let auth: AdminAuth
   beforeEach(() => {
     auth = newAuth()
-    auth.setPin(PIN, { actor: 'kiosk' })
+    auth.setPin(PIN, FIRST)
   })
 
   it('tokens are 32 random bytes, base64url, different each login', () => {
@@ -261,6 +327,13 @@ describe('admin sessions', () => {
     expect(auth.check(a) && auth.check(b)).toBe(true)
   })
 
+  it('a session works only from the source that opened it', () => {
+    const { token } = auth.login(PIN, 'kiosk', 'http:page')
+    expect(auth.check(token, 'http:other')).toBe(false)
+    expect(thrown(() => auth.require(token, 'http:other')).code).toBe('admin-required')
+    expect(auth.check(token, 'http:page')).toBe(true)
+  })
+
   it('ends after 2 idle minutes', () => {
     const { token, expiresAt } = auth.login(PIN, 'kiosk')
     expect(expiresAt).toBe(START + 2 * MIN)
@@ -269,7 +342,6 @@ describe('admin sessions', () => {
     t = expiresAt - 1 + 2 * MIN
     expect(auth.check(token)).toBe(false) // the check above slid it to here, exclusive
     expect(thrown(() => auth.require(token))).toEqual({ code: 'admin-required', message: 'Admin mode has ended: enter the PIN again' })
-    // and it stays ended
     t = START
     expect(auth.check(token)).toBe(false)
   })

@@ -12,6 +12,7 @@ import { HadirError } from '../../../src/shared/api/result'
 import { checkDbFile, quickCheck } from './integrity'
 import { LATEST_SCHEMA_VERSION } from './migrations/index'
 import { loadSqlite, wrapDbError } from './sqlite'
+import { ensurePrivateDir, makePrivate, touchPrivateFile } from '../fs/private-files'
 
 export type BackupInfo = { file: string; at: number; bytes: number }
 
@@ -123,10 +124,12 @@ function removeWithSidecars(file: string): void {
 export async function createBackup(db: Database, dbFile: string, opts: { now?: number; keep?: number } = {}): Promise<BackupInfo> {
   const now = opts.now ?? Date.now()
   const dir = backupDir(dbFile)
-  fs.mkdirSync(dir, { recursive: true })
   const file = freeName(dir, `${stem(dbFile)}-${timestamp(now)}`)
   const partial = `${file}.partial`
   try {
+    // backups hold everything the database holds: a 0700 folder, 0600 files (created so, not chmod-ed later)
+    ensurePrivateDir(dir, { tightenExisting: true })
+    touchPrivateFile(partial)
     await db.backup(partial)
     sealAndCheck(partial, 'The new backup')
     fs.renameSync(partial, file)
@@ -225,6 +228,7 @@ export async function restoreBackup(backupFile: string, dbFile: string, opts: { 
   // 1. a checked, self-contained copy next to the target (the online backup API also takes a WAL backup's -wal)
   const staging = `${target}.restoring`
   removeWithSidecars(staging)
+  touchPrivateFile(staging)
   const src = new (loadSqlite())(source, { readonly: true, fileMustExist: true })
   let userVersion: number
   try {
@@ -252,5 +256,6 @@ export async function restoreBackup(backupFile: string, dbFile: string, opts: { 
   }
   // 3. the copy in place
   fs.renameSync(staging, target)
+  makePrivate([target, ...movedAside])
   return { restored: source, db: target, movedAside, userVersion }
 }

@@ -7,8 +7,11 @@ import { checkDbFile, quickCheck } from './integrity'
 import { HadirError } from '../../../src/shared/api/result'
 import { isCorruptionError, loadSqlite, sqliteCode, wrapDbError } from './sqlite'
 import { migrate } from './migrate'
+import { ensurePrivateDir, makePrivate, touchPrivateFile } from '../fs/private-files'
 
 export type { Database }
+
+const DB_SIDECARS = ['-wal', '-shm', '-journal']
 
 /** Data folder: `HADIR_DATA_DIR`, else the OS per-user app-data folder + `/Hadir`. */
 export function dataDir(
@@ -61,9 +64,13 @@ export function openDb(file: string): Database {
     }
     const dir = path.dirname(target)
     try {
-      fs.mkdirSync(dir, { recursive: true })
+      // the data folder 0700, the database (and so its -wal and -shm, which SQLite creates with the
+      // database's own mode) 0600: other local users read neither the PIN hash nor attendance
+      ensurePrivateDir(dir)
       fs.accessSync(dir, fs.constants.W_OK)
       if (fs.existsSync(target)) fs.accessSync(target, fs.constants.W_OK)
+      touchPrivateFile(target)
+      makePrivate(DB_SIDECARS.map((s) => `${target}${s}`))
     } catch (err) {
       throw notWritable(target, err)
     }

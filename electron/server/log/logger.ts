@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import { ensurePrivateDir, openPrivateAppend } from '../fs/private-files'
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 export type LogFields = Record<string, unknown>
@@ -220,8 +221,9 @@ export class RotatingLogger implements Logger {
   }
 
   private open(file: string): void {
-    fs.mkdirSync(path.dirname(file), { recursive: true })
-    this.fd = fs.openSync(file, 'a')
+    // logs name people and kiosks: 0600 files; the kiosk's own logs/ folder 0700 (never another folder it was pointed at)
+    ensurePrivateDir(path.dirname(file), { tightenExisting: path.basename(path.dirname(file)) === 'logs' })
+    this.fd = openPrivateAppend(file)
     this.size = fs.fstatSync(this.fd).size
   }
 

@@ -10,6 +10,7 @@ import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { HadirError } from '../../../src/shared/api/result'
 import { DATA_KEY_BYTES } from './crypto-box'
+import { ensurePrivateDir } from '../fs/private-files'
 
 export const KEY_FILE_NAME = 'hadir.key'
 
@@ -73,7 +74,7 @@ export function readKeyFile(file: string, platform: NodeJS.Platform = process.pl
  * Returns false (nothing written) when `file` already exists.
  */
 export function writeNewPrivateFile(file: string, content: string | Uint8Array, platform: NodeJS.Platform = process.platform): boolean {
-  fs.mkdirSync(path.dirname(file), { recursive: true })
+  ensurePrivateDir(path.dirname(file))
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
   const fd = fs.openSync(tmp, 'wx', 0o600)
   try {

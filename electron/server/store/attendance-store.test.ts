@@ -276,7 +276,11 @@ describe('corrections', () => {
         },
       }),
     ])
-    expect(listOutbox(db).find((o) => o.id === 'b:void')).toMatchObject({
+    // a void has its own UUID (HR's idempotency key), like every other event on the wire
+    const voidRow = listOutbox(db).find((o) => o.kind === OUTBOX_CORRECTION && (o.payload as { voided?: boolean }).voided === true)
+    expect(voidRow?.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
+    expect(db.prepare('SELECT depends_on FROM outbox WHERE id = ?').get(voidRow?.id)).toEqual({ depends_on: 'b' })
+    expect(voidRow).toMatchObject({
       kind: OUTBOX_CORRECTION,
       payload: { id: 'b', personId: 'E1', direction: 'out', at: 2_000, kioskId: 'kiosk-1', corrects: null, voided: true, reason: 'double scan' },
     })

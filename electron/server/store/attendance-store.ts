@@ -99,13 +99,18 @@ export function recordAttendance(db: Database, draft: AttendanceDraft, ctx: { no
   return event
 }
 
-function insertOutbox(db: Database, id: string, kind: string, payload: Record<string, unknown>, now: number): void {
-  db.prepare(`INSERT INTO outbox (id, kind, payload, created_at, attempts, next_attempt_at) VALUES (?, ?, ?, ?, 0, ?)`).run(
+/**
+ * One outbox row. `dependsOn`: the id of the event a correction or void refers to; HR sync sends the
+ * row only once that event is accepted by HR (migration 0080).
+ */
+function insertOutbox(db: Database, id: string, kind: string, payload: Record<string, unknown>, now: number, dependsOn: string | null = null): void {
+  db.prepare(`INSERT INTO outbox (id, kind, payload, created_at, attempts, next_attempt_at, depends_on) VALUES (?, ?, ?, ?, 0, ?, ?)`).run(
     id,
     kind,
     JSON.stringify(payload),
     now,
     now,
+    dependsOn,
   )
 }
 
@@ -293,7 +298,7 @@ export function correctAttendance(db: Database, input: CorrectionInput, ctx: Cor
             reason,
           },
         })
-        insertOutbox(db, event.id, OUTBOX_CORRECTION, { ...event, kioskId: ctx.kioskId, corrects: orig.id, voided: false, reason }, ctx.now)
+        insertOutbox(db, event.id, OUTBOX_CORRECTION, { ...event, kioskId: ctx.kioskId, corrects: orig.id, voided: false, reason }, ctx.now, orig.id)
         return event
       })
       .immediate(),
@@ -339,8 +344,8 @@ export function addManualAttendance(db: Database, input: ManualAttendanceInput, 
 /**
  * Withdraws an effective event without replacement (kept, marked voided). Voiding a correction removes
  * that correction too; its original stays superseded. One IMMEDIATE transaction with an 'attendance.void'
- * audit row and an 'attendance-correction' outbox row (id `<eventId>:void`, payload `voided: true` and the
- * void's reason). Returns the voided event.
+ * audit row and an 'attendance-correction' outbox row (a UUID of its own — voids queued before issue
+ * #14 have the id `<eventId>:void` — payload `voided: true` and the void's reason). Returns the voided event.
  */
 export function voidAttendance(db: Database, input: VoidInput, ctx: CorrectionCtx): AttendanceRow {
   const reason = checkReason(input.reason)
@@ -363,10 +368,11 @@ export function voidAttendance(db: Database, input: VoidInput, ctx: CorrectionCt
         const row = toRow({ ...orig, voided: 1 })
         insertOutbox(
           db,
-          `${orig.id}:void`,
+          randomUUID(),
           OUTBOX_CORRECTION,
           { ...toEvent(orig), kioskId: orig.kiosk_id, corrects: orig.corrects, voided: true, reason, voidedBy: { actor: ctx.actor, kioskId: ctx.kioskId, at: ctx.now } },
           ctx.now,
+          orig.id,
         )
         return row
       })

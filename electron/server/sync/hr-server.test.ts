@@ -356,14 +356,27 @@ describe('faults', () => {
     expect(s.stats()).toMatchObject({ requests: 3, batches: 1 })
   })
 
-  it('rateLimit(n, s): 429 with Retry-After', async () => {
+  it('rateLimit(n, s): 429 with Retry-After, signed like every answer (or, as a proxy would, unsigned)', async () => {
     const s = await start()
     s.faults.rateLimit(1, 7)
     const r = await postEvents(s, [ev()])
     expect(r.status).toBe(429)
     expect(r.headers.get('retry-after')).toBe('7')
+    expect(verifySignature(SECRET, (h) => r.headers.get(h), r.text, Date.now())).toEqual({ ok: true })
     expect(s.stats().events).toBe(0)
+    s.faults.rateLimit(1, 3600, 'any', { unsigned: true })
+    const proxy = await postEvents(s, [ev()])
+    expect(proxy.status).toBe(429)
+    expect(proxy.headers.get(HEADER_SIGNATURE)).toBeNull()
     expect((await postEvents(s, [ev()])).status).toBe(200)
+  })
+
+  it('error answers (400, 401, 404, 413, 5xx) are signed too', async () => {
+    const s = await start()
+    s.faults.fail(1, 503)
+    const replies = [await postEvents(s, [ev()]), await call(s, '/v1/nope'), await call(s, `/${PATHS.roster}`, { secret: null }), await call(s, `/${PATHS.attendanceBatch}`, { raw: '{' })]
+    expect(replies.map((r) => r.status)).toEqual([503, 404, 401, 400])
+    for (const r of replies) expect(verifySignature(SECRET, (h) => r.headers.get(h), r.text, Date.now()), String(r.status)).toEqual({ ok: true })
   })
 
   it('a fault aimed at one endpoint leaves the others alone', async () => {

@@ -15,6 +15,7 @@ import { emb, LIVE, TEST_MODEL } from '../testing/fixtures'
 import { embeddingToBase64, signedHeaders } from './protocol'
 import { retryAfter, wireEvent } from './hr-sync'
 import { kioskForSync, TEST_SECRET, type SyncKiosk } from './testing/kiosk-for-sync'
+import { correctAttendance, voidAttendance } from '../store/attendance-store'
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..')
 let tmp: string
@@ -66,6 +67,7 @@ describe('wire format', () => {
     expect(wireEvent(ev, 'k')).toEqual({ id: 'a', kind: 'event', kioskId: 'k', personId: 'E1', personName: 'Ani', direction: 'in', at: 1000, atIso: '1970-01-01T00:00:01.000Z', source: 'kiosk', similarity: 0.8123, corrects: null, reason: null })
     const corr = { id: 'b', kind: 'attendance-correction', payload: JSON.stringify({ id: 'b', personId: 'E1', direction: 'out', at: 2000, source: 'manual', corrects: 'a', voided: false, reason: 'wrong button' }) }
     expect(wireEvent(corr, 'k')).toMatchObject({ kind: 'correction', corrects: 'a', reason: 'wrong button', source: 'manual' })
+    // voids queued before issue #14 kept the id '<event id>:void'; new ones have their own UUID
     const voided = { id: 'a:void', kind: 'attendance-correction', payload: JSON.stringify({ id: 'a', personId: 'E1', direction: 'in', at: 1000, voided: true, reason: 'test scan' }) }
     expect(wireEvent(voided, 'k')).toMatchObject({ id: 'a:void', kind: 'void', corrects: 'a' })
     expect(retryAfter('7', 0)).toBe(7000)
@@ -153,6 +155,58 @@ describe('attendance delivery', () => {
     await drain(k)
     exactlyOnce(ids)
     expect(k.app.sync.status()).toMatchObject({ queued: 0, parked: 0 })
+  })
+
+  it('a correction or void is never delivered before HR accepted the event it refers to; what does not depend on a rejected event flows', async () => {
+    // every batch the kiosk sends, as HR receives it
+    const batches: string[][] = []
+    const recording: typeof fetch = async (input, init) => {
+      if (String(input).includes('attendance/batch') && typeof init?.body === 'string') batches.push((JSON.parse(init.body) as { events: Array<{ id: string }> }).events.map((e) => e.id))
+      return fetch(input, init)
+    }
+    const k = await kiosk({ sync: { fetch: recording, backoff: { baseMs: 20, capMs: 100 } } })
+    server.setRejectPersonIds(['E1'])
+    const [e, f] = k.queue(2, { personId: (i) => (i === 0 ? 'E1' : 'E2') }) as [string, string]
+    const ctx = { now: Date.now(), actor: 'admin', kioskId: 'kiosk-test' }
+    const c = correctAttendance(k.app.db, { eventId: e, direction: 'out', reason: 'wrong button' }, ctx).id
+    const v = voidAttendance(k.app.db, { eventId: f, reason: 'double scan' }, ctx)
+    const voidId = (k.app.db.prepare("SELECT id FROM outbox WHERE depends_on = ? AND json_extract(payload, '$.voided') = 1").get(f) as { id: string }).id
+    expect(v.voided).toBe(true)
+    expect(voidId).toMatch(/^[0-9a-f-]{36}$/) // a UUID of its own, as the protocol says
+    await k.app.sync.syncOnce({ force: true })
+    await k.app.sync.syncOnce({ force: true })
+    // E rejected and parked; its correction held (not parked, not sent); F and its void delivered, in that order
+    expect(k.app.sync.status()).toMatchObject({ parked: 1, queued: 1, held: 1 })
+    expect(server.eventIds().sort()).toEqual([f, voidId].sort())
+    expect(batches.flat()).not.toContain(c)
+    const batchOf = (id: string) => batches.findIndex((b) => b.includes(id))
+    expect(batchOf(voidId)).toBeGreaterThan(batchOf(f))
+    // HR fixed, the admin retries E: E first, then (never in E's batch) its correction
+    server.setRejectPersonIds([])
+    expect(k.app.sync.retryParked()).toBe(1)
+    await drain(k)
+    expect(k.app.sync.status()).toMatchObject({ parked: 0, queued: 0, held: 0 })
+    const lastE = batches.map((b, i) => (b.includes(e) ? i : -1)).filter((i) => i >= 0).at(-1) as number
+    expect(batchOf(c)).toBeGreaterThan(lastE)
+    exactlyOnce([e, f, c, voidId])
+  })
+
+  it('Retry-After only from a signed answer: an unsigned 429 asking for an hour gets the normal back-off, a signed one is honoured', async () => {
+    const k = await kiosk({ sync: { backoff: { baseMs: 20, capMs: 100 } } })
+    k.queue(3)
+    server.faults.rateLimit(1, 3600, 'attendanceBatch', { unsigned: true })
+    const t0 = Date.now()
+    await k.app.sync.syncOnce({ force: true })
+    const unsigned = k.app.sync.status()
+    expect(unsigned.lastError).toMatchObject({ code: 'hr-rate-limited', message: expect.stringContaining('unsigned: its Retry-After is ignored') })
+    expect((unsigned.nextAttemptAt as number) - t0).toBeLessThan(60_000)
+    server.faults.rateLimit(1, 3600, 'attendanceBatch')
+    const t1 = Date.now()
+    await k.app.sync.syncOnce({ force: true })
+    const signed = k.app.sync.status()
+    expect(signed.lastError).toMatchObject({ code: 'hr-rate-limited', message: 'HR answered 429' })
+    expect((signed.nextAttemptAt as number) - t1).toBeGreaterThanOrEqual(3_600_000)
+    expect(signed.queued).toBe(3)
   })
 
   it('forged, unsigned, stale, HTML or cut answers and a wrong key: clear errors, nothing marked sent, nothing lost', async () => {

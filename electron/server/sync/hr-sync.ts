@@ -5,10 +5,13 @@
  * order, in batches of up to 500. Delivery is at-least-once: an outbox row is marked sent only after
  * a signed answer names its id `accepted` or `duplicate`; the event id is HR's idempotency key, so a
  * batch resent after a crash, a timeout or a lost response is counted once at HR. A `rejected`
- * event is parked for the admin (never deleted) and the rest keep flowing. A failure (network,
+ * event is parked for the admin (never deleted) and the rest keep flowing, except the corrections
+ * and voids that refer to it: a correction or void is sent only after HR accepted the event it
+ * refers to (outbox.depends_on), so HR never gets one before its event. A failure (network,
  * timeout, 5xx, 429, 401, an unsigned, stale or badly signed answer, HTML or garbage) backs off
- * exponentially with full jitter (1 s … 5 min), honouring Retry-After; because the queue's head
- * blocks what is behind it, each person's events reach HR in the order they happened.
+ * exponentially with full jitter (1 s … 5 min), honouring a Retry-After only on an answer signed by
+ * HR (up to an hour; an unsigned one is ignored); because the queue's head blocks what is behind
+ * it, each person's events reach HR in the order they happened.
  *
  * Roster: employees new, changed or deactivated since a cursor are applied to the local people.
  * Templates (only when an admin turned sharing on): local enrollments and tombstones are pushed,
@@ -22,7 +25,7 @@ import type { ParkedEvent, SyncStatus } from '../../../src/shared/api/contract'
 import type { ModelTag } from '../../../src/shared/domain/types'
 import { withDbErrors } from '../db/sqlite'
 import type { FaceIndex } from '../recognition/face-index'
-import type { SettingsService } from '../settings'
+import { templateSharingAllowed, type SettingsService } from '../settings'
 import { OUTBOX_ATTENDANCE, OUTBOX_CORRECTION } from '../store/attendance-store'
 import { appendAudit } from '../store/audit-log'
 import { addTemplate, readTemplateEmbedding, reindexPerson } from '../store/template-store'
@@ -100,6 +103,9 @@ const ATTENDANCE_KINDS = [OUTBOX_ATTENDANCE, OUTBOX_CORRECTION]
 const IN_KINDS = `kind IN (${ATTENDANCE_KINDS.map((k) => `'${k}'`).join(', ')})`
 
 type OutboxRowDb = { rowid: number; id: string; kind: string; payload: string; attempts: number }
+
+/** SQL over outbox `o`: the row refers to no event, or to one already delivered (or not in the outbox). */
+const DEPENDENCY_SENT = '(o.depends_on IS NULL OR NOT EXISTS (SELECT 1 FROM outbox d WHERE d.id = o.depends_on AND d.sent_at IS NULL))'
 
 /** The wire form of one outbox row. */
 export function wireEvent(row: { id: string; kind: string; payload: string }, kioskId: string): WireEvent {
@@ -204,7 +210,11 @@ export function createHrSync(o: SyncOptions): HrSync {
       throw new SyncError('hr-bad-response', `HR's answer was cut off (${url})`)
     }
     if (res.status === 429 || res.status === 503) {
-      throw new SyncError(res.status === 429 ? 'hr-rate-limited' : 'hr-server-error', `HR answered ${res.status}`, retryAfter(res.headers.get('retry-after'), o.now()))
+      // Retry-After only from HR itself: an answer that is not signed with the shared key (a proxy, or
+      // someone in between) gets the normal back-off, never a wait it chose (up to an hour)
+      const signed = verifySignature(cfg.key, (h) => res.headers.get(h), raw, o.now()).ok
+      const wait = signed ? retryAfter(res.headers.get('retry-after'), o.now()) : null
+      throw new SyncError(res.status === 429 ? 'hr-rate-limited' : 'hr-server-error', `HR answered ${res.status}${signed || !res.headers.get('retry-after') ? '' : ' (unsigned: its Retry-After is ignored)'}`, wait)
     }
     if (res.status >= 500) throw new SyncError('hr-server-error', `HR answered ${res.status}`)
     if (res.status === 401 || res.status === 403) {
@@ -254,8 +264,10 @@ export function createHrSync(o: SyncOptions): HrSync {
   /** Sends due attendance in batches until the queue is empty or a batch fails. */
   async function drainAttendance(cfg: { url: string; key: string }): Promise<boolean> {
     for (;;) {
+      // a correction or void waits until HR has accepted the event it refers to (never in the same
+      // batch either: that event may be rejected there); everything else flows in insertion order
       const rows = db
-        .prepare(`SELECT rowid, id, kind, payload, attempts FROM outbox WHERE sent_at IS NULL AND parked = 0 AND ${IN_KINDS} ORDER BY rowid LIMIT ?`)
+        .prepare(`SELECT rowid, id, kind, payload, attempts FROM outbox o WHERE sent_at IS NULL AND parked = 0 AND ${IN_KINDS} AND ${DEPENDENCY_SENT} ORDER BY rowid LIMIT ?`)
         .all(batchSize) as OutboxRowDb[]
       if (rows.length === 0) return true
       const events = rows.map((r) => wireEvent(r, o.kioskId))
@@ -431,13 +443,13 @@ export function createHrSync(o: SyncOptions): HrSync {
     }
   }
 
-  function counts(): { queued: number; parked: number; oldest: number | null } {
-    const r = db.prepare(`SELECT sum(parked = 0) AS queued, sum(parked = 1) AS parked, min(CASE WHEN parked = 0 THEN created_at END) AS oldest FROM outbox WHERE sent_at IS NULL AND ${IN_KINDS}`).get() as {
-      queued: number | null
-      parked: number | null
-      oldest: number | null
-    }
-    return { queued: r.queued ?? 0, parked: r.parked ?? 0, oldest: r.oldest }
+  function counts(): { queued: number; parked: number; held: number; oldest: number | null } {
+    const r = db
+      .prepare(
+        `SELECT sum(parked = 0) AS queued, sum(parked = 1) AS parked, sum(parked = 0 AND NOT ${DEPENDENCY_SENT}) AS held, min(CASE WHEN parked = 0 THEN created_at END) AS oldest FROM outbox o WHERE sent_at IS NULL AND ${IN_KINDS}`,
+      )
+      .get() as { queued: number | null; parked: number | null; held: number | null; oldest: number | null }
+    return { queued: r.queued ?? 0, parked: r.parked ?? 0, held: r.held ?? 0, oldest: r.oldest }
   }
 
   async function heartbeat(cfg: { url: string; key: string }): Promise<void> {
@@ -473,7 +485,8 @@ export function createHrSync(o: SyncOptions): HrSync {
       try {
         if (opts.force || now - lastPullAt >= pullEveryMs) {
           await pullRoster(cfg)
-          if (settings.get().hr.shareTemplates) await syncTemplates(cfg)
+          // templates (biometric data) only over https: (plain http: only to this machine), whatever is stored
+          if (settings.get().hr.shareTemplates && templateSharingAllowed(cfg.url)) await syncTemplates(cfg)
           lastPullAt = o.now()
           succeeded()
         }
@@ -552,6 +565,7 @@ export function createHrSync(o: SyncOptions): HrSync {
         nextAttemptAt: nextAttemptAt || null,
         lastError,
         shareTemplates: settings.get().hr.shareTemplates,
+        held: c.held,
       }
     },
     parked() {

@@ -168,9 +168,10 @@ const LIVENESS = {
  */
 export const VALID_EXAMPLES: Record<ApiMethod, Record<string, unknown>> = {
   'host/info': {},
+  'kiosk/pair': { code: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
   'admin/status': {},
-  'admin/set-pin': { pin: '2468' },
-  'admin/login': { pin: '2468' },
+  'admin/set-pin': { pin: '246813' },
+  'admin/login': { pin: '246813' },
   'admin/logout': {},
   'people/list': { q: 'sec', activeOnly: true, limit: 10 },
   'people/create': { id: 'S1', name: 'Sec One', department: 'Ops' },
@@ -197,6 +198,7 @@ export const VALID_EXAMPLES: Record<ApiMethod, Record<string, unknown>> = {
     hrUrl: null,
     hrKey: null,
     hrShareTemplates: false,
+    pin: '246813',
   },
   'attendance/list': { from: T0 - DAY, to: T0 + DAY, personId: 'S1', direction: 'in', includeSuperseded: true, limit: 10 },
   'attendance/correct': { eventId: 'no-such-event', at: T0, direction: 'out', reason: 'security suite' },

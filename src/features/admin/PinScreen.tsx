@@ -6,7 +6,7 @@ import { useAdminStore } from '../../store/admin-store'
 import { localHourMinute } from './dates'
 import { errorText } from './errors'
 import { ta } from './messages'
-import { MIN_PIN_LENGTH, pressPinKey, sanitizePin, submitPin, type PinFlow, type PinKey } from './pin'
+import { LOGIN_MIN_PIN_LENGTH, MIN_PIN_LENGTH, pressPinKey, sanitizePin, submitPin, type PinFlow, type PinKey } from './pin'
 import { NoticeLine, useLang, type Notice } from './ui'
 
 const KEYS: PinKey[] = ['1', '2', '3', '4', '5', '6', '7', '8', '9']
@@ -18,6 +18,8 @@ export function PinScreen({ api }: { api: ApiClient }) {
   const [pin, setPin] = useState('')
   const [notice, setNotice] = useState<Notice | null>(null)
   const [busy, setBusy] = useState(false)
+  /** this screen's own lock (wrong PINs elsewhere never lock it): keys off until then */
+  const [lockedUntil, setLockedUntil] = useState<number | null>(null)
   const inputRef = useRef<HTMLInputElement>(null)
 
   useEffect(() => {
@@ -31,6 +33,7 @@ export function PinScreen({ api }: { api: ApiClient }) {
       }
       setFlow(r.data.pinSet ? { kind: 'login' } : { kind: 'set', step: 'first' })
       if (r.data.lockedUntil !== null && r.data.lockedUntil > Date.now()) {
+        setLockedUntil(r.data.lockedUntil)
         setNotice({ kind: 'error', text: ta(lang, 'err.admin-locked.until', { time: localHourMinute(r.data.lockedUntil) }) })
       }
     })
@@ -40,6 +43,17 @@ export function PinScreen({ api }: { api: ApiClient }) {
     // asked once per opening; a language switch meanwhile does not ask again
   }, [api])
 
+  useEffect(() => {
+    if (lockedUntil === null) return
+    // the lock ends by itself: the keys come back and the message goes
+    const id = setTimeout(() => {
+      setLockedUntil(null)
+      setNotice(null)
+    }, Math.max(0, lockedUntil - Date.now()))
+    return () => clearTimeout(id)
+  }, [lockedUntil])
+
+  const locked = lockedUntil !== null
   const focusInput = () => inputRef.current?.focus()
   const press = (k: PinKey) => {
     setPin((p) => pressPinKey(p, k))
@@ -53,18 +67,20 @@ export function PinScreen({ api }: { api: ApiClient }) {
       return
     }
     if (r.error.code === 'pin-not-set') setFlow({ kind: 'set', step: 'first' })
+    const until = r.error.details?.['lockedUntil']
+    if (r.error.code === 'admin-locked' && typeof until === 'number') setLockedUntil(until)
     if (r.error.code === 'pin-already-set') setFlow({ kind: 'login' })
     setNotice({ kind: 'error', text: errorText(lang, r.error) })
   }
 
   const submit = async () => {
-    if (!flow || busy) return
+    if (!flow || busy || locked) return
     const step = submitPin(flow, pin)
     setPin('')
     focusInput()
     switch (step.action) {
       case 'too-short':
-        setNotice({ kind: 'error', text: ta(lang, 'err.pin-too-short', { min: String(MIN_PIN_LENGTH) }) })
+        setNotice({ kind: 'error', text: ta(lang, 'err.pin-too-short', { min: String(flow.kind === 'login' ? LOGIN_MIN_PIN_LENGTH : MIN_PIN_LENGTH) }) })
         return
       case 'confirm':
         setFlow(step.flow)
@@ -100,6 +116,7 @@ export function PinScreen({ api }: { api: ApiClient }) {
         className="pin-pad"
         data-testid="pin-pad"
         data-flow={flow ? (flow.kind === 'login' ? 'login' : `set-${flow.step}`) : 'loading'}
+        data-locked={locked ? 'yes' : 'no'}
         onSubmit={(e) => {
           e.preventDefault()
           void submit()
@@ -122,23 +139,23 @@ export function PinScreen({ api }: { api: ApiClient }) {
           aria-label={title}
           data-testid="pin-input"
           value={pin}
-          disabled={!flow}
+          disabled={!flow || locked}
           onChange={(e) => setPin(sanitizePin(e.target.value))}
         />
         <NoticeLine notice={notice} testId="pin-message" />
         <div className="pin-keys">
           {KEYS.map((k) => (
-            <button key={k} type="button" className="pin-key" data-testid={`pin-key-${k}`} disabled={!flow || busy} onClick={() => press(k)}>
+            <button key={k} type="button" className="pin-key" data-testid={`pin-key-${k}`} disabled={!flow || busy || locked} onClick={() => press(k)}>
               {k}
             </button>
           ))}
-          <button type="button" className="pin-key pin-key-back" data-testid="pin-backspace" aria-label={ta(lang, 'pin.backspace')} disabled={!flow || busy} onClick={() => press('backspace')}>
+          <button type="button" className="pin-key pin-key-back" data-testid="pin-backspace" aria-label={ta(lang, 'pin.backspace')} disabled={!flow || busy || locked} onClick={() => press('backspace')}>
             ⌫
           </button>
-          <button type="button" className="pin-key" data-testid="pin-key-0" disabled={!flow || busy} onClick={() => press('0')}>
+          <button type="button" className="pin-key" data-testid="pin-key-0" disabled={!flow || busy || locked} onClick={() => press('0')}>
             0
           </button>
-          <button type="submit" className="pin-key pin-key-ok" data-testid="pin-ok" disabled={!flow || busy}>
+          <button type="submit" className="pin-key pin-key-ok" data-testid="pin-ok" disabled={!flow || busy || locked}>
             {ta(lang, 'common.ok')}
           </button>
         </div>

@@ -49,6 +49,9 @@ export function SettingsPanel({ api }: { api: ApiClient }) {
   const [cameras, setCameras] = useState<Camera[]>([])
   const [notice, setNotice] = useState<Notice | null>(null)
   const [busy, setBusy] = useState(false)
+  /** a sensitive change waiting for the PIN again (the host answered pin-required) */
+  const [confirming, setConfirming] = useState<SettingsPatch | null>(null)
+  const [confirmPin, setConfirmPin] = useState('')
 
   useEffect(() => {
     let live = true
@@ -78,9 +81,15 @@ export function SettingsPanel({ api }: { api: ApiClient }) {
     try {
       const r = await adminInvoke(api, 'settings/update', patch)
       if (!r.ok) {
+        // the HR address or key, template sharing, the security level, liveness off: the PIN again
+        if (r.error.code === 'pin-required') {
+          setConfirming(patch)
+          setConfirmPin('')
+        }
         setNotice({ kind: 'error', text: errorText(lang, r.error) })
         return
       }
+      setConfirming(null)
       setSettings(r.data)
       setDraft(draftFromSettings(r.data))
       if (patch.language !== undefined) applyLanguage(r.data.language)
@@ -281,6 +290,30 @@ export function SettingsPanel({ api }: { api: ApiClient }) {
         </fieldset>
 
         <NoticeLine notice={notice} testId="settings-message" />
+        {confirming ? (
+          <div className="admin-field" data-testid="settings-confirm-pin">
+            <span>{ta(lang, 'set.confirm-pin')}</span>
+            <input
+              className="admin-input"
+              type="password"
+              inputMode="numeric"
+              autoComplete="off"
+              autoFocus
+              data-testid="settings-confirm-pin-input"
+              value={confirmPin}
+              onChange={(e) => setConfirmPin(sanitizePin(e.target.value))}
+            />
+            <button
+              type="button"
+              className="admin-btn admin-btn-primary"
+              data-testid="settings-confirm-pin-ok"
+              disabled={busy || confirmPin === ''}
+              onClick={() => void send({ ...confirming, pin: confirmPin }, 'set.saved')}
+            >
+              {ta(lang, 'common.ok')}
+            </button>
+          </div>
+        ) : null}
         <div className="admin-actions">
           <button type="submit" className="admin-btn admin-btn-primary" data-testid="settings-save" disabled={busy}>
             {ta(lang, 'common.save')}

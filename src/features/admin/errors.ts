@@ -22,6 +22,14 @@ export function errorMessage(error: ApiError): { key: AdminMessageKey; vars: Rec
     }
     case 'pin-not-set':
     case 'pin-already-set':
+    case 'pin-required':
+    case 'admin-setup-required':
+    case 'insecure-hr-url':
+    case 'unauthorized':
+    case 'bad-mac':
+    case 'replayed':
+    case 'stale-counter':
+    case 'attestation-required':
     case 'admin-required':
     case 'empty-export':
     case 'not-found':

@@ -1,7 +1,9 @@
 /** PIN pad logic: what each key does, and the two-step "set a PIN" flow. */
 
-/** Shortest PIN the host accepts (it answers `pin-too-short` below this). */
-export const MIN_PIN_LENGTH = 4
+/** Shortest new PIN the host accepts (it answers `pin-too-short` below this). */
+export const MIN_PIN_LENGTH = 6
+/** Shortest PIN that still opens admin mode: PINs set before 6 digits were required keep working until changed. */
+export const LOGIN_MIN_PIN_LENGTH = 4
 /** Longest PIN the pad takes. */
 export const MAX_PIN_LENGTH = 12
 
@@ -35,8 +37,8 @@ export function submitPin(flow: PinFlow, pin: string): PinSubmit {
   if (flow.kind === 'set' && flow.step === 'confirm') {
     return pin === flow.first ? { action: 'set-pin', pin } : { action: 'mismatch', flow: { kind: 'set', step: 'first' } }
   }
+  if (flow.kind === 'login') return pin.length < LOGIN_MIN_PIN_LENGTH ? { action: 'too-short' } : { action: 'login', pin }
   if (pin.length < MIN_PIN_LENGTH) return { action: 'too-short' }
-  if (flow.kind === 'login') return { action: 'login', pin }
   return { action: 'confirm', flow: { kind: 'set', step: 'confirm', first: pin } }
 }
 

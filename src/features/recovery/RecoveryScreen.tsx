@@ -1,32 +1,8 @@
-import { useEffect, useState, type CSSProperties } from 'react'
-import type { ApiClient } from '../../api/api-client'
+import type { CSSProperties } from 'react'
 import type { HostInfo } from '../../shared/api/contract'
 import { langFromLocales, type Lang } from '../../i18n/messages'
 
 export type HostRecovery = NonNullable<HostInfo['recovery']>
-
-/**
- * Asks the host once whether it started in recovery mode: undefined while asking, null for a
- * normal start (or when the host cannot be asked: the kiosk screen reports that itself).
- */
-export function useHostRecovery(api: ApiClient): HostRecovery | null | undefined {
-  const [recovery, setRecovery] = useState<HostRecovery | null | undefined>(undefined)
-  useEffect(() => {
-    let live = true
-    void api.invoke('host/info', {}).then(
-      (r) => {
-        if (live) setRecovery(r.ok ? (r.data.recovery ?? null) : null)
-      },
-      () => {
-        if (live) setRecovery(null)
-      },
-    )
-    return () => {
-      live = false
-    }
-  }, [api])
-  return recovery
-}
 
 const TEXT = {
   id: {

@@ -11,6 +11,7 @@ import type {
   Person,
 } from '../domain/types'
 import type { SecurityLevel } from '../face/decide'
+import type { Attestation } from './attest'
 import type { ApiResult } from './result'
 
 /** What the host tells the renderer at start. */
@@ -92,6 +93,11 @@ export type SettingsPatch = {
   hrUrl?: string | null
   hrKey?: string | null
   hrShareTemplates?: boolean
+  /**
+   * The admin PIN again, required (`pin-required` otherwise) for the sensitive changes: the HR
+   * address or key, template sharing, the security level, liveness turned off. Never stored.
+   */
+  pin?: string
 }
 
 /** Where the HR sync stands (no personal data: the kiosk screen shows part of it). */
@@ -110,13 +116,19 @@ export type SyncStatus = {
   nextAttemptAt: number | null
   lastError: { code: string; message: string; at: number } | null
   shareTemplates: boolean
+  /** corrections and voids held back because the event they refer to is not accepted by HR yet (rejected or queued) */
+  held?: number
 }
 
 /** An event HR rejected, parked for the admin. */
 export type ParkedEvent = { id: string; kind: 'event' | 'correction' | 'void'; personId: string; at: number; reason: string; parkedAt: number | null }
 
-/** Admin mode, opened with the PIN. */
-export type AdminStatus = { pinSet: boolean; lockedUntil: number | null }
+/**
+ * Admin mode, opened with the PIN. `lockedUntil` is the lock of the caller's own source (each paired
+ * page, the CLI…): wrong PINs elsewhere never lock this kiosk screen out. `minPinLength`: a new PIN's
+ * shortest length (older, shorter PINs keep working until changed).
+ */
+export type AdminStatus = { pinSet: boolean; lockedUntil: number | null; minPinLength?: number }
 export type AdminSession = { token: string; expiresAt: number }
 /**
  * Every admin method carries the session token of `admin/login`. Over IPC and HTTP a missing or
@@ -144,6 +156,13 @@ export type Diagnostics = {
   timeZone: string
 }
 
+/**
+ * What `kiosk/pair` gives the page: its session id, the session token the web host wants on every
+ * call (x-hadir-token), and the MAC key for attested calls (base64url, 32 bytes). Kept by the page in
+ * its origin's storage so a reload goes on with the same session; never shown, never logged.
+ */
+export type KioskPairing = { session: string; token: string; macKey: string }
+
 /** The evidence of one tracked face: 1–10 frames' embeddings from the same track. */
 export type TrackInput = {
   modelId: string
@@ -158,6 +177,13 @@ export type TrackInput = {
  */
 export type ApiHandlers = {
   'host/info': (args: Record<string, never>) => HostInfo
+
+  /**
+   * Pairs the calling page with the host: over HTTP it needs a one-time code (the launch URL's
+   * `#pair=<code>`, or `npm run cli -- pair`): `pair-code-invalid`, `pair-code-used`; over Electron's
+   * IPC only our own page can call it and needs none.
+   */
+  'kiosk/pair': (args: { code?: string }) => KioskPairing
 
   // admin mode: PIN set on first start, then a session token on every admin method
   'admin/status': (args: Record<string, never>) => AdminStatus
@@ -185,6 +211,8 @@ export type ApiHandlers = {
   /**
    * decide over a tracked face's frames, then record check-in/out unless within the cooldown.
    * In `ask` mode the answer is `needs-direction` with a ticket for `kiosk/confirm`.
+   * Attested (ATTESTED_METHODS). The time recorded is the main side's clock: `seenAt` is ignored
+   * (kept in the type so older callers still validate; a renderer cannot backdate a check-in).
    */
   'kiosk/recognize': (args: TrackInput & { seenAt?: number; liveness?: LivenessEvidence }) => KioskOutcome
   /** ask mode: the direction the person tapped for a recognised face (ticket valid 20 s) */
@@ -245,6 +273,13 @@ export const ADMIN_METHODS: ReadonlySet<ApiMethod> = new Set<ApiMethod>([
   'app/quit',
 ])
 
+/**
+ * Methods that record attendance: over IPC and HTTP each call carries its session's counter and
+ * MAC (shared/api/attest.ts), added by the renderer's API client. A method added later that records
+ * attendance belongs here too. The CLI on the machine calls the handlers directly and needs none.
+ */
+export const ATTESTED_METHODS: ReadonlySet<ApiMethod> = new Set<ApiMethod>(['kiosk/recognize', 'kiosk/confirm'])
+
 export type ApiMethod = keyof ApiHandlers
 export type ApiArgs<M extends ApiMethod> = Parameters<ApiHandlers[M]>[0]
 export type ApiData<M extends ApiMethod> = ReturnType<ApiHandlers[M]>
@@ -252,6 +287,7 @@ export type ApiData<M extends ApiMethod> = ReturnType<ApiHandlers[M]>
 /** All method names, for validation at the dispatcher and the conformance test. */
 export const API_METHODS: readonly ApiMethod[] = [
   'host/info',
+  'kiosk/pair',
   'admin/status',
   'admin/set-pin',
   'admin/login',
@@ -289,7 +325,8 @@ export const API_METHODS: readonly ApiMethod[] = [
  * `invoke` never rejects for domain errors: it resolves to the dispatcher's ApiResult.
  */
 export type KioskBridge = {
-  invoke(method: string, args: unknown): Promise<ApiResult<unknown>>
+  /** `attest`: the session counter and MAC of an attested call (ATTESTED_METHODS) */
+  invoke(method: string, args: unknown, attest?: Attestation): Promise<ApiResult<unknown>>
   /** main → renderer events (IPC_EVENTS only, e.g. 'app:resume' after sleep); returns an unsubscribe */
   on?(channel: string, listener: () => void): () => void
 }

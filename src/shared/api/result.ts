@@ -33,6 +33,25 @@ export type ApiErrorCode =
   | 'empty-export'
   | 'transport-error'
   | 'unauthorized'
+  // issue #14: pairing, call attestation, admin set-up (docs in README "Web host hardening")
+  /** the first admin PIN can only be set at the kiosk screen (a paired page) or with `npm run cli -- admin set-pin` */
+  | 'admin-setup-required'
+  /** a sensitive setting (HR address or key, template sharing, security level, liveness off) needs the PIN again */
+  | 'pin-required'
+  /** a pairing code that this host never issued, or that has expired */
+  | 'pair-code-invalid'
+  /** a pairing code that was already exchanged for a session (each works once) */
+  | 'pair-code-used'
+  /** a call that records attendance came without its session counter and MAC */
+  | 'attestation-required'
+  /** the call's MAC does not match its arguments (altered on the way, or not from the paired page) */
+  | 'bad-mac'
+  /** the call's counter was already used in this session: the same call sent again */
+  | 'replayed'
+  /** the call's counter is older than the session's window of recent calls */
+  | 'stale-counter'
+  /** face templates are shared only over https: (plain http: only to this machine) */
+  | 'insecure-hr-url'
   | 'internal'
 
 /** Plain, structured-clone and JSON-safe error. */
