@@ -9,7 +9,7 @@ import { createApp } from '../server/create-app'
 import { embeddingModelTag, recognitionConfig } from '../server/models/manifest'
 import { decodeImageFile } from './decode-image'
 import { createNodePipeline } from './node-vision'
-import { runLivenessCommand } from './liveness-cli'
+import { runLivenessCommand, runTrackLivenessCommand } from './liveness-cli'
 import { eachFile, isFatal } from './each-file'
 
 export const usage = `usage: npm run --silent cli -- <command> [options]
@@ -18,6 +18,7 @@ export const usage = `usage: npm run --silent cli -- <command> [options]
   people [--db FILE]              list enrolled people
   delete <person-id> [--db FILE]  delete a person and their face templates
   liveness <file...>              one JSON line per file: the single-frame passive liveness decision
+  liveness --track <f1> <f2>...   one JSON line: the decision over the frames of one presentation (live | challenge | spoof) [--fps N]
   backup [--db FILE]              check the database and write backups/<name>-YYYYMMDD-HHMMSS.db now (newest 7 kept)
   restore <backup-file> [--db FILE]
                                   replace the database with a checked backup; the current file (and its
@@ -93,7 +94,8 @@ async function openApp(dbFile: string): Promise<CliApp> {
 const round = (n: number, d = 1): number => Math.round(n * 10 ** d) / 10 ** d
 
 export async function runCommand(command: string, args: string[], io: CliIo): Promise<number> {
-  const { positional, db } = parseArgs(args)
+  // liveness has options of its own (--track, --fps), parsed in its case
+  const { positional, db } = command === 'liveness' ? { positional: [], db: '' } : parseArgs(args)
   switch (command) {
     case 'people': {
       const app = await openApp(db)
@@ -122,8 +124,15 @@ export async function runCommand(command: string, args: string[], io: CliIo): Pr
       return enroll(dir, db, io)
     }
     case 'liveness': {
-      if (positional.length === 0) throw new HadirError('invalid-args', 'liveness needs at least one image file')
-      return runLivenessCommand(positional, io)
+      // `--track` (and `--fps N` for frames whose times cannot be read) belong to this command only
+      const track = args.includes('--track')
+      const fpsAt = args.indexOf('--fps')
+      const fps = fpsAt >= 0 ? Number(args[fpsAt + 1]) : null
+      if (fpsAt >= 0 && !(fps !== null && Number.isFinite(fps) && fps > 0 && fps <= 240)) throw new HadirError('invalid-args', '--fps needs a frame rate between 0 and 240')
+      const rest = args.filter((a, i) => a !== '--track' && i !== fpsAt && i !== fpsAt + 1)
+      const files = parseArgs(rest).positional
+      if (files.length === 0) throw new HadirError('invalid-args', track ? 'liveness --track needs the frames of one presentation, in time order' : 'liveness needs at least one image file')
+      return track ? runTrackLivenessCommand(files, io, { fps }) : runLivenessCommand(files, io)
     }
     case 'backup': {
       if (positional.length !== 0) throw new HadirError('invalid-args', 'backup takes no arguments (only --db FILE)')

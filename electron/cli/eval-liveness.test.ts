@@ -1,84 +1,119 @@
 /**
- * Passive liveness floors on real photos (`npm run eval:liveness`), measured with the shipped
- * settings (LIVENESS_DEFAULTS, whose comment holds the full figures), and the `liveness` command's
- * output format.
+ * Liveness evaluation and the `liveness` command on real frames (a small fixed subset: the long
+ * leave-one-source-out run over every webcam is its own CI step, `npm run eval:liveness --
+ * --check-floors`).
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { auc, layerFigures, runLivenessEval, sequenceOf, thresholdAtBpcer } from './eval-liveness'
-import { runLivenessCommand } from './liveness-cli'
+import { LIVENESS_RULE } from '../../src/shared/face/liveness-rule'
+import { auc, fitFrameRule, fitTrackRule, losoTracks, rates, sequenceOf, windowsOf, type TrackItem } from './eval-liveness'
+import { runLivenessCommand, trackLiveness } from './liveness-cli'
 import { sharedVision } from './testing/shared-vision'
 
 const ROOT = resolve(import.meta.dirname, '..', '..')
 const FACES = process.env['HADIR_FACES_DIR'] ?? resolve(ROOT, '..', 'shared', 'faces')
+const SEQ = join(FACES, 'sequences')
 
-describe('liveness metrics', () => {
-  it('AUC counts ties as half; the BPCER-5% threshold refuses at most 5% of live scores', () => {
+/** Every 4th frame (≈ 7 a second, as the kiosk sees them) of a run, `n` of them from `start`. */
+function run(source: string, label: 'live' | 'spoof', n = 7, start = 0): string[] {
+  const dir = join(SEQ, source, label)
+  const r = readdirSync(dir)[0] as string
+  return readdirSync(join(dir, r))
+    .filter((f) => f.endsWith('.jpg'))
+    .sort()
+    .filter((_, i) => i >= start && (i - start) % 4 === 0)
+    .slice(0, n)
+    .map((f) => join(dir, r, f))
+}
+
+describe('liveness metrics and the fit', () => {
+  it('AUC counts ties as half; frames of one sequence share the name up to the last _ (epoch stamps as seconds.fraction)', () => {
     expect(auc([1, 0.5], [0.5, 0])).toBeCloseTo(0.875)
-    const live = Array.from({ length: 40 }, (_, i) => i / 40)
-    const t = thresholdAtBpcer(live, 0.05)
-    expect(live.filter((x) => x < t).length).toBe(2)
-    expect(layerFigures(live, [0.01, 0.99], 0.5)).toMatchObject({ apcer: 0.5, bpcer: 0.5 })
-  })
-  it('frames of one sequence share the name up to the last _ and are ordered by what follows (epoch stamps as seconds.fraction)', () => {
     expect(sequenceOf('nuaa_s0002_0002_01_00_01_29.jpg')).toEqual({ sequence: 'nuaa_s0002_0002_01_00_01', position: 29 })
-    const a = sequenceOf('spp77_16976063088891675.jpg')
-    const b = sequenceOf('spp77_1697606309524936.jpg')
-    expect(a.sequence).toBe('spp77')
-    expect(a.position).toBeLessThan(b.position) // 1697606308.889 s before 1697606309.525 s
-    expect(sequenceOf('image.png')).toEqual({ sequence: 'image', position: 0 })
+    expect(sequenceOf('spp77_16976063088891675.jpg').position).toBeLessThan(sequenceOf('spp77_1697606309524936.jpg').position)
+  })
+
+  it('kiosk-like windows: every 4th frame, 7 of them, one window every 3 frames', () => {
+    const w = windowsOf(Array.from({ length: 45 }, (_, i) => i))
+    expect(w[0]).toEqual([0, 4, 8, 12, 16, 20, 24])
+    expect(w[1]?.[0]).toBe(3)
+    expect(w.at(-1)?.at(-1)).toBeLessThanOrEqual(44)
+  })
+
+  const item = (source: string, label: 'live' | 'spoof', score: number, follow: number | null): TrackItem => ({ source, label, kind: 'sequence', score, scoredFrames: 6, spanMs: 900, follow, rigidMotion: false, v1: score, nonRigidity: 0.05, blinks: 0 })
+  it('the track fit keeps every camera\'s attacks under 5% with the least friction; leave-one-source-out judges a camera by a rule fitted without it', () => {
+    // camera A: live faces at 0.6 against a still room; attacks with a high score only where the surroundings move with the face
+    const a = [...Array.from({ length: 10 }, () => item('A', 'live', 0.6, -0.9)), ...Array.from({ length: 10 }, () => item('A', 'spoof', 0.9, 0.2))]
+    const b = [...Array.from({ length: 10 }, () => item('B', 'live', 0.95, -0.5)), ...Array.from({ length: 10 }, () => item('B', 'spoof', 0.01, -0.9))]
+    const rule = fitTrackRule([...a, ...b])
+    const judged = [...a, ...b].map((t) => ({ t, live: t.score >= (t.follow !== null && t.follow <= rule.strongFollow ? Math.min(rule.liveScore, rule.strongScore) : rule.liveScore) && t.follow !== null && t.follow <= rule.liveFollow }))
+    expect(judged.filter((j) => j.t.label === 'spoof' && j.live)).toHaveLength(0)
+    expect(judged.filter((j) => j.t.label === 'live' && j.live).length).toBeGreaterThan(0)
+    const loso = losoTracks([...a, ...b])
+    expect(Object.keys(loso.rules)).toEqual(['A', 'B'])
+    const r = rates(loso.judged)
+    expect(r.attacks).toBe(20)
+    expect(r.live).toBe(20)
+  })
+
+  it('the one-frame fit refuses to go live at all when no score keeps a camera\'s attacks under 5%', () => {
+    const items = [
+      ...Array.from({ length: 20 }, (_, i) => ({ source: 'tv', label: 'spoof' as const, score: i < 10 ? 1 : 0.01, v1: 0 })),
+      ...Array.from({ length: 20 }, () => ({ source: 'tv', label: 'live' as const, score: 0.9, v1: 0 })),
+    ]
+    expect(fitFrameRule(items).frameLiveScore).toBeGreaterThan(1)
   })
 })
 
-describe('npm run eval:liveness', () => {
-  it('print attacks (spoof/: NUAA prints, a minivision print and tablet): measured APCER 0/17, BPCER 0/16, AUC 1.0', async () => {
-    const r = await runLivenessEval(join(FACES, 'spoof', 'live'), join(FACES, 'spoof', 'spoof'), () => {}, await sharedVision())
-    process.stderr.write(`eval:liveness print: ${JSON.stringify({ fused: r.layers.fused, fr: r.layers.frLiveness, ms: r.timingsMs })}\n`)
-    expect(r.threshold).toBe(0.5)
-    expect(r.counts).toMatchObject({ live: 16, spoof: 17, liveNoFace: 0, spoofNoFace: 0 })
-    expect(r.layers.fused.apcer).toBe(0)
-    expect(r.layers.fused.bpcer).toBe(0)
-    expect(r.layers.fused.auc).toBeGreaterThanOrEqual(0.99)
-    expect(r.layers.frLiveness.auc).toBeGreaterThanOrEqual(0.99)
-    // Human's models are evidence only: at chance on prints
-    expect(r.layers.humanAntispoof.auc).toBeLessThan(0.75)
-  }, 300_000)
-
-  it('screen replays of the two webcams the cues were fitted on (spoof-screen/ spp77_*, sudipto_*): measured fused APCER 1/58, BPCER 7/40 (fr_liveness alone 9/40), AUC 0.995', async () => {
-    // a pinned file list: the folder grows with new webcams, these figures are of these two
-    const pinned = mkdtempSync(join(tmpdir(), 'hadir-screen-'))
-    for (const kind of ['live', 'spoof']) {
-      mkdirSync(join(pinned, kind))
-      for (const f of readdirSync(join(FACES, 'spoof-screen', kind)).filter((n) => /^(spp77|sudipto)_/.test(n))) symlinkSync(join(FACES, 'spoof-screen', kind, f), join(pinned, kind, f))
+describe('liveness --track on real consecutive webcam frames', () => {
+  it('a live person moving in front of a still room is live; a phone carried in a hand is refused; a phone held still and a TV are not live', async () => {
+    const v = await sharedVision()
+    const live = await trackLiveness(v.pipeline, v.liveness, run('spp77', 'live'))
+    expect(Object.keys(live)).toEqual(['files', 'decision', 'score', 'layers', 'reasons'])
+    expect(live).toMatchObject({ decision: 'live', reasons: [] })
+    expect(live.layers['sceneFollow'] as number).toBeLessThanOrEqual(LIVENESS_RULE.liveFollow)
+    const inHand = await trackLiveness(v.pipeline, v.liveness, run('spp77', 'spoof'))
+    expect(inHand.decision).toBe('spoof')
+    expect(inHand.reasons).toContain('picture-in-hand')
+    for (const [src, start] of [['ramkh', 0], ['sooraj', 0], ['rounak', 12]] as const) {
+      const r = await trackLiveness(v.pipeline, v.liveness, run(src, 'spoof', 7, start))
+      expect(r.decision, `${src}: ${JSON.stringify(r)}`).not.toBe('live')
     }
-    const r = await runLivenessEval(join(pinned, 'live'), join(pinned, 'spoof'), () => {}, await sharedVision()).finally(() => rmSync(pinned, { recursive: true, force: true }))
-    process.stderr.write(`eval:liveness screen: ${JSON.stringify({ fused: r.layers.fused, fr: r.layers.frLiveness, screen: r.layers.screen, bySource: r.bySource, ms: r.timingsMs })}\n`)
-    expect(r.counts.live).toBe(40)
-    expect(r.counts.spoof).toBe(60)
-    expect(r.counts.spoofNoFace).toBeLessThanOrEqual(2)
-    expect(r.layers.fused.apcer).toBeLessThanOrEqual(2 / 58) // measured 1/58, one frame of slack
-    expect(r.layers.fused.bpcer).toBeLessThanOrEqual(8 / 40) // measured 7/40, one frame of slack
-    expect(r.layers.fused.bpcer).toBeLessThanOrEqual(r.layers.frLiveness.bpcer)
-    expect(r.layers.fused.auc).toBeGreaterThanOrEqual(0.98)
-    expect(r.layers.gamut.auc).toBeGreaterThanOrEqual(0.9)
-    expect(r.layers.bezel.auc).toBeGreaterThanOrEqual(0.7)
-    // over time (windows of three consecutive frames): measured 0/36 live windows and 3/54 attack
-    // windows flagged as a picture moved rigidly (a flag asks for a challenge, it never refuses)
-    process.stderr.write(`eval:liveness screen temporal: ${JSON.stringify(r.temporal)}\n`)
-    expect(r.temporal.live.windows).toBeGreaterThanOrEqual(30)
-    expect(r.temporal.live.rigidMotion).toBe(0)
-    expect(r.temporal.spoof.windows).toBeGreaterThanOrEqual(40)
-    expect(r.temporal.spoof.rigidMotion).toBeGreaterThanOrEqual(2)
-  }, 300_000)
+  })
+
+  it('bad tracks say why and are never live: one frame, out of time order, two people, frames of different sizes, unreadable frames, no face', async () => {
+    const v = await sharedVision()
+    const frames = run('spp77', 'live')
+    const tmp = mkdtempSync(join(tmpdir(), 'hadir-track-'))
+    try {
+      const broken = join(tmp, 'broken.jpg')
+      writeFileSync(broken, 'not a jpeg')
+      const cases: Array<[string, string[], string]> = [
+        ['one frame', frames.slice(0, 1), 'single-frame'],
+        ['out of time order', [...frames].reverse(), 'out-of-order'],
+        ['two people', [...frames.slice(0, 3), ...run('rounak', 'live', 4, 20)], 'different-people'],
+        ['sizes', [...frames.slice(0, 4), join(FACES, 'identities', 'Tony_Blair', '2.jpg')], 'frame-sizes-differ'],
+        ['unreadable', [...frames.slice(0, 4), broken], 'unreadable-frames'],
+        ['no face', [join(FACES, 'other', 'noface_landscape.jpg'), join(FACES, 'other', 'noface_pilatus800.jpg')], 'no-face'],
+      ]
+      for (const [name, files, reason] of cases) {
+        const r = await trackLiveness(v.pipeline, v.liveness, files)
+        expect(r.decision, name).not.toBe('live')
+        expect(r.reasons, name).toContain(reason)
+      }
+    } finally {
+      rmSync(tmp, { recursive: true, force: true })
+    }
+  })
 })
 
-describe('npm run cli -- liveness', () => {
+describe('npm run cli -- liveness (single frames)', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'hadir-liveness-'))
   afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
-  it('one JSON line per file: live/score/layers/reasons, an error line for an unreadable file, quality_low without a face', async () => {
+  it('one JSON line per file: live/score/layers/reasons; one frame is never live; a print is refused; an error line for an unreadable file; quality_low without a face', async () => {
     const broken = join(tmp, 'broken.jpg')
     writeFileSync(broken, 'not a jpeg')
     const files = [
@@ -89,20 +124,19 @@ describe('npm run cli -- liveness', () => {
       join(tmp, 'missing.jpg'),
     ]
     const out: string[] = []
-    const code = await runLivenessCommand(files, { out: (l) => out.push(l), progress: () => {} })
-    expect(code).toBe(0)
-    expect(out).toHaveLength(files.length)
+    expect(await runLivenessCommand(files, { out: (l) => out.push(l), progress: () => {} })).toBe(0)
     const lines = out.map((l) => JSON.parse(l) as Record<string, unknown>)
     lines.forEach((l, i) => expect(l['file']).toBe(files[i]))
     const [live, bad, print, noFace, missing] = lines as [Record<string, unknown>, ...Record<string, unknown>[]]
     expect(Object.keys(live)).toEqual(['file', 'live', 'score', 'layers', 'reasons'])
-    expect(live).toMatchObject({ live: true, reasons: [] })
+    // a live frame is asked for a challenge: one frame cannot show the room around the face
+    expect(live).toMatchObject({ live: false, reasons: ['liveness_uncertain'] })
+    expect(live['score'] as number).toBeGreaterThan(0.5)
     expect(Object.keys(live['layers'] as object).sort()).toEqual(['bezel', 'frLiveness', 'gamut', 'humanAntispoof', 'humanLiveness', 'screen'])
-    for (const v of Object.values(live['layers'] as Record<string, number>)) expect(v >= 0 && v <= 1).toBe(true)
-    expect(print).toMatchObject({ live: false, reasons: ['spoof_detected'] })
+    expect(print).toMatchObject({ live: false })
+    expect((print as Record<string, unknown>)['score'] as number).toBeLessThan(0.2)
     expect(noFace).toMatchObject({ live: false, score: 0, reasons: ['quality_low'] })
     expect((bad as { error: { code: string } }).error.code).toBe('image-unreadable')
     expect((missing as { error: { code: string } }).error.code).toBe('image-unreadable')
-    expect(typeof (bad as { error: { message: string } }).error.message).toBe('string')
-  }, 120_000)
+  })
 })

@@ -9,7 +9,7 @@ import { listOutbox } from './store/attendance-store'
 import { listAudit } from './store/audit-log'
 import { countTemplates } from './store/template-store'
 import { createTestDb } from './testing/create-test-db'
-import { emb, fakeClock, LIVE, TEST_MODEL, testHostInfo, testRecognition, track } from './testing/fixtures'
+import { emb, fakeClock, LIVE, LIVE_TRACK, PASSED_BLINK, PASSED_TURN_LEFT, TEST_MODEL, testHostInfo, testRecognition, track } from './testing/fixtures'
 
 const T0 = new Date(2025, 0, 6, 8, 0, 0).getTime() // Monday 08:00 local
 const MIN = 60_000
@@ -165,12 +165,39 @@ describe('handlers: liveness at the kiosk', () => {
     expect(await call('kiosk/recognize', bare)).toMatchObject({ kind: 'recorded' })
   })
 
-  it('the main side re-checks the score: "live" with a spoof score is refused, an uncertain one needs a challenge', async () => {
-    expect(await call('kiosk/recognize', { ...track([1, 0, 0, 0]), liveness: { ...LIVE, score: 0.05 } })).toMatchObject({ kind: 'refused', reason: 'spoof_detected' })
-    expect(await call('kiosk/recognize', { ...track([1, 0, 0, 0]), liveness: { ...LIVE, score: 0.42 } })).toMatchObject({ kind: 'refused', reason: 'challenge_failed' })
-    const challenged = { ...LIVE, score: 0.42, challenge: { kind: 'turn-left' as const, passed: true, ms: 2100 } }
+  it('the main side re-decides from the numbers: a picture in a hand is refused, a doubtful presentation needs a challenge it can verify', async () => {
+    const inHand = { ...LIVE, score: 0.01, track: { ...LIVE_TRACK, follow: 0.8 } }
+    expect(await call('kiosk/recognize', { ...track([1, 0, 0, 0]), liveness: inHand })).toMatchObject({ kind: 'refused', reason: 'spoof_detected' })
+    expect(listAudit(db, 1)[0]).toMatchObject({ details: { reason: 'spoof_detected', check: 'rule', track: { follow: 0.8 } } })
+    const doubtful = { ...LIVE, score: 0.42, track: { ...LIVE_TRACK, follow: -0.5 } }
+    expect(await call('kiosk/recognize', { ...track([1, 0, 0, 0]), liveness: doubtful })).toMatchObject({ kind: 'refused', reason: 'challenge_failed' })
+    expect(listAudit(db, 1)[0]).toMatchObject({ details: { check: 'challenge-missing' } })
+    // "passed" without the frames that passed it is no pass; frames that do not pass are no pass either
+    const bare = { ...doubtful, challenge: { kind: 'turn-left' as const, passed: true, ms: 2100 } }
+    expect(await call('kiosk/recognize', { ...track([1, 0, 0, 0]), liveness: bare })).toMatchObject({ kind: 'refused', reason: 'challenge_failed' })
+    expect(listAudit(db, 1)[0]).toMatchObject({ details: { check: 'challenge-no-samples' } })
+    const wrongWay = { ...doubtful, challenge: { ...PASSED_TURN_LEFT, kind: 'turn-right' as const } }
+    expect(await call('kiosk/recognize', { ...track([1, 0, 0, 0]), liveness: wrongWay })).toMatchObject({ kind: 'refused', reason: 'challenge_failed' })
+    expect(listAudit(db, 1)[0]).toMatchObject({ details: { check: 'challenge-not-passed' } })
+    const flat = { ...doubtful, challenge: { ...PASSED_TURN_LEFT, turnNonPlanarity: 0.01 } }
+    expect(await call('kiosk/recognize', { ...track([1, 0, 0, 0]), liveness: flat })).toMatchObject({ kind: 'refused', reason: 'challenge_failed' })
+    expect(listAudit(db, 1)[0]).toMatchObject({ details: { check: 'challenge-flat-turn' } })
+    const challenged = { ...doubtful, challenge: PASSED_TURN_LEFT }
     expect(await call('kiosk/recognize', { ...track([1, 0, 0, 0]), liveness: challenged })).toMatchObject({ kind: 'recorded' })
     expect(await call('attendance/list', {})).toHaveLength(1)
+  })
+
+  it('evidence that does not fit its embeddings, or of no whole presentation, records nothing', async () => {
+    const few = { ...LIVE, track: { ...LIVE_TRACK, scoredFrames: 2, frames: 2, followPairs: 1 } }
+    expect(await call('kiosk/recognize', { ...track([1, 0, 0, 0], [1, 0, 0, 0], [1, 0, 0, 0]), liveness: few })).toMatchObject({ kind: 'refused', reason: 'liveness_uncertain' })
+    expect(listAudit(db, 1)[0]).toMatchObject({ details: { check: 'inconsistent' } })
+    const { track: _t, ...noTrack } = LIVE
+    expect(await call('kiosk/recognize', { ...track([1, 0, 0, 0]), liveness: noTrack })).toMatchObject({ kind: 'refused', reason: 'liveness_uncertain' })
+    expect(listAudit(db, 1)[0]).toMatchObject({ details: { check: 'no-track' } })
+    // a presentation too short for the rule is not live, whatever the renderer says
+    const short = { ...LIVE, track: { ...LIVE_TRACK, spanMs: 200 } }
+    expect(await call('kiosk/recognize', { ...track([1, 0, 0, 0]), liveness: short })).toMatchObject({ kind: 'refused', reason: 'challenge_failed' })
+    expect(await call('attendance/list', {})).toEqual([])
   })
 
   it('evidence of a picture moved rigidly needs a passed challenge, and the refusal keeps the temporal figures', async () => {
@@ -187,14 +214,14 @@ describe('handlers: liveness at the kiosk', () => {
     await call('settings/update', { securityLevel: 'very-high' })
     // 0.95 clears very-high's 0.7 threshold in the test config
     expect(await call('kiosk/recognize', track([0.95, 0.05, 0, 0]))).toMatchObject({ kind: 'refused', reason: 'challenge_failed' })
-    const passed = { ...LIVE, challenge: { kind: 'blink' as const, passed: true, ms: 900 } }
+    const passed = { ...LIVE, challenge: PASSED_BLINK }
     expect(await call('kiosk/recognize', { ...track([0.95, 0.05, 0, 0]), liveness: passed })).toMatchObject({ kind: 'recorded' })
   })
 
   it('strict (or the very-high level) needs a passed challenge', async () => {
     await call('settings/update', { livenessStrictness: 'strict' })
     expect(await call('kiosk/recognize', track([1, 0, 0, 0]))).toMatchObject({ kind: 'refused', reason: 'challenge_failed' })
-    const passed = { ...LIVE, challenge: { kind: 'blink' as const, passed: true, ms: 1800 } }
+    const passed = { ...LIVE, challenge: PASSED_BLINK }
     expect(await call('kiosk/recognize', { ...track([1, 0, 0, 0]), liveness: passed })).toMatchObject({ kind: 'recorded' })
     expect(await call('settings/get', {})).toMatchObject({ livenessStrictness: 'strict' })
   })

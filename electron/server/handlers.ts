@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto'
 import { ADMIN_METHODS, type ApiMethod, type Diagnostics, type HostInfo, type KioskSettings } from '../../src/shared/api/contract'
 import { HadirError } from '../../src/shared/api/result'
 import type { Direction, Identification, KioskOutcome, LivenessEvidence, LivenessReason, ModelTag } from '../../src/shared/domain/types'
-import { decideLiveness, temporalDecision } from '../../src/shared/face/liveness-rule'
+import { decideTrack, trackFiguresOf } from '../../src/shared/face/liveness-rule'
+import { recheckChallenge } from '../../src/shared/face/challenge-rule'
 import { decide, fuseEmbeddings, type Decision, type RecognitionConfig, type SearchHit, type SecurityLevel } from '../../src/shared/face/decide'
 import type { FaceIndex } from './recognition/face-index'
 import { lastEventOf, listAttendance, recordAttendance } from './store/attendance-store'
@@ -81,32 +82,40 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
   const tickets = new Map<string, { personId: string; personName: string; at: number; identification: Identification; expiresAt: number }>()
 
   /**
-   * Main side's check of the renderer's liveness evidence: with liveness on, a face counts only when
-   * the evidence says live, and (strict, or the very-high level) when an active challenge was passed.
+   * Main side's check of the renderer's liveness evidence. The renderer's "live" is re-decided from
+   * the numbers it sent with the same rule (shared/face/liveness-rule.ts): the evidence must be of a
+   * whole presentation and consistent with the embeddings it came with; a presentation the rule
+   * sends to the challenge needs a passed challenge whose frames pass the same verifier again
+   * (shared/face/challenge-rule.ts); strict mode and the very-high level always need one. `check`
+   * names the failed check for the audit.
    */
-  function livenessRefusal(evidence: LivenessEvidence | undefined, level: SecurityLevel): LivenessReason | null {
+  function livenessRefusal(evidence: LivenessEvidence | undefined, level: SecurityLevel, embeddings: number): { reason: LivenessReason; check: string } | null {
     const strictness = currentStrictness()
     if (strictness === 'off') return null
-    if (!evidence) return 'liveness_uncertain'
-    if (evidence.decision !== 'live') return evidence.decision
-    // the renderer's "live" is re-checked against the same rule: a score that says spoof is refused
-    // whatever the renderer concluded, and an uncertain one needs a passed challenge
-    const passive = decideLiveness(evidence.score)
-    const challenged = evidence.challenge?.passed === true
-    if (!passive.live) {
-      if (passive.reasons[0] !== 'liveness_uncertain') return 'spoof_detected'
-      if (!challenged) return 'challenge_failed'
+    if (!evidence) return { reason: 'liveness_uncertain', check: 'no-evidence' }
+    if (evidence.decision !== 'live') return { reason: evidence.decision, check: 'renderer' }
+    const figures = trackFiguresOf(evidence)
+    const track = evidence.track
+    if (!figures || !track) return { reason: 'liveness_uncertain', check: 'no-track' }
+    // the embeddings come from the track's scored frames (plus one taken at a passed challenge)
+    const challengeFrames = evidence.challenge?.passed ? 1 : 0
+    if (embeddings > track.scoredFrames + challengeFrames || track.scoredFrames > track.frames || track.followPairs >= track.frames || track.spanMs > 120_000) {
+      return { reason: 'liveness_uncertain', check: 'inconsistent' }
     }
-    // a face that moved like a flat picture needs a passed challenge too
-    if (temporalDecision('live', evidence.temporal) !== 'live' && !challenged) return 'challenge_failed'
-    if ((strictness === 'strict' || level === 'very-high') && !challenged) return 'challenge_failed'
+    const outcome = decideTrack(figures).outcome
+    if (outcome === 'spoof') return { reason: 'spoof_detected', check: 'rule' }
+    const c = evidence.challenge
+    const challengeCheck = c?.passed ? recheckChallenge(c) : 'not-passed'
+    const challenged = challengeCheck === null
+    if (outcome === 'challenge' && !challenged) return { reason: 'challenge_failed', check: c ? `challenge-${challengeCheck}` : 'challenge-missing' }
+    if ((strictness === 'strict' || level === 'very-high') && !challenged) return { reason: 'challenge_failed', check: c ? `challenge-${challengeCheck}` : 'challenge-missing' }
     return null
   }
 
   /** What the kiosk screen needs of an unknown or refused face: the reason, not who it resembled. */
   const redacted = (id: Identification): Identification => ({ ...id, decision: 'unknown', personId: null, name: null, similarity: 0, secondSimilarity: 0, confidence: 'low', agreement: 0 })
 
-  function refuse(reason: LivenessReason, identification: Identification, evidence: LivenessEvidence | undefined, ctx: HandlerContext): KioskOutcome {
+  function refuse(reason: LivenessReason, identification: Identification, evidence: LivenessEvidence | undefined, ctx: HandlerContext, check: string | null = null): KioskOutcome {
     // the attempt is visible to the admin: who it looked like and every layer's score, never an image
     withDbErrors(() =>
       appendAudit(db, {
@@ -120,8 +129,11 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
           similarity: Math.round(identification.similarity * 1000) / 1000,
           score: evidence ? Math.round(evidence.score * 1000) / 1000 : null,
           layers: evidence?.layers ?? null,
-          challenge: evidence?.challenge ?? null,
+          // the challenge's verdict and figures, not its frame-by-frame samples
+          challenge: evidence?.challenge ? { kind: evidence.challenge.kind, passed: evidence.challenge.passed, ms: evidence.challenge.ms, samples: evidence.challenge.samples?.length ?? 0, turnNonPlanarity: evidence.challenge.turnNonPlanarity ?? null } : null,
           temporal: evidence?.temporal ?? null,
+          track: evidence?.track ?? null,
+          check,
           strictness: currentStrictness(),
         },
       }),
@@ -254,8 +266,8 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
       checkModel(args)
       const level = currentLevel()
       const identification = identifyTrack(args.embeddings, level)
-      const refusal = livenessRefusal(args.liveness, level)
-      if (refusal) return refuse(refusal, identification, args.liveness, ctx)
+      const refusal = livenessRefusal(args.liveness, level, args.embeddings.length)
+      if (refusal) return refuse(refusal.reason, identification, args.liveness, ctx, refusal.check)
       if (identification.decision !== 'match' || identification.personId === null || identification.name === null) {
         return { kind: 'unknown', identification: redacted(identification) }
       }

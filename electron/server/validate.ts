@@ -95,6 +95,7 @@ function trackInput(o: Obj): TrackInput {
 
 const LIVENESS_DECISIONS: readonly (LivenessReason | 'live')[] = ['live', 'spoof_detected', 'liveness_uncertain', 'quality_low', 'challenge_failed', 'timeout']
 const CHALLENGES: readonly ChallengeKind[] = ['blink', 'turn-left', 'turn-right']
+const MAX_CHALLENGE_SAMPLES = 400
 const STRICTNESS: readonly LivenessStrictness[] = ['off', 'normal', 'strict']
 const MAX_LAYERS = 16
 
@@ -133,6 +134,45 @@ function livenessEvidence(v: unknown): LivenessEvidence | undefined {
     const ms = num(c, 'ms', { min: 0, max: 600_000 })
     if (!kind || passed === undefined || ms === undefined) throw bad('liveness.challenge needs kind, passed and ms', 'liveness')
     challenge = { kind, passed, ms }
+    if (c.samples !== undefined) {
+      if (!Array.isArray(c.samples) || c.samples.length > MAX_CHALLENGE_SAMPLES) throw bad(`liveness.challenge.samples must be a list of at most ${MAX_CHALLENGE_SAMPLES}`, 'liveness')
+      challenge.samples = Array.from(c.samples, (x: unknown) => {
+        const o2 = object(x, false)
+        const t = num(o2, 't', { min: 0, max: 600_000 })
+        const yawDeg = num(o2, 'yawDeg', { min: -180, max: 180 })
+        const eyeOpenness = num(o2, 'eyeOpenness', { min: 0, max: 10 })
+        if (t === undefined || yawDeg === undefined || eyeOpenness === undefined) throw bad('each liveness.challenge.samples entry needs t, yawDeg and eyeOpenness', 'liveness')
+        return { t, yawDeg, eyeOpenness }
+      })
+    }
+    if (c.turnNonPlanarity !== undefined && c.turnNonPlanarity !== null) {
+      const x = num(c, 'turnNonPlanarity', { min: 0, max: 1000 })
+      challenge.turnNonPlanarity = x ?? null
+    }
+  }
+  let track: LivenessEvidence['track'] = null
+  if (o.track !== undefined && o.track !== null) {
+    const t = object(o.track, false)
+    const count = (f: string, max: number) => {
+      const x = num(t, f, { min: 0, max })
+      if (x === undefined) throw bad(`liveness.track.${f} is required`, 'liveness')
+      return x
+    }
+    const follow = t.follow === null ? null : num(t, 'follow', { min: -1, max: 1 })
+    if (follow === undefined) throw bad('liveness.track.follow is required (a number -1..1 or null)', 'liveness')
+    const outcome = oneOf(t, 'outcome', ['live', 'challenge', 'spoof'] as const)
+    if (!outcome) throw bad('liveness.track.outcome is required', 'liveness')
+    if (!Array.isArray(t.reasons) || t.reasons.length > 20 || t.reasons.some((r: unknown) => typeof r !== 'string' || r.length > 40)) throw bad('liveness.track.reasons must be a short list of words', 'liveness')
+    track = {
+      frames: count('frames', 10_000),
+      scoredFrames: count('scoredFrames', 10_000),
+      spanMs: count('spanMs', 3_600_000),
+      follow,
+      followPairs: count('followPairs', 10_000),
+      maxFaceShift: count('maxFaceShift', 1_000),
+      outcome,
+      reasons: [...(t.reasons as string[])],
+    }
   }
   let temporal: LivenessEvidence['temporal'] = null
   if (o.temporal !== undefined && o.temporal !== null) {
@@ -157,7 +197,7 @@ function livenessEvidence(v: unknown): LivenessEvidence | undefined {
       still: flag('still'),
     }
   }
-  return { decision, score: unit(o, 'score'), layers, challenge, temporal }
+  return { decision, score: unit(o, 'score'), layers, challenge, temporal, track }
 }
 
 function level(o: Obj, field: string): SecurityLevel | undefined {

@@ -12,12 +12,14 @@ import type { ApiClient } from '../api/api-client'
 import { t } from '../i18n/messages'
 import { chooseSubject, type DetectedFace } from '../vision/core/face-pipeline'
 import { assessQuality, DEFAULT_QUALITY } from '../vision/core/quality'
-import { ChallengeVerifier, pickChallenge } from '../vision/core/challenge'
-import { summarizeTrackLiveness, type LivenessResult } from '../vision/core/liveness'
-import { flattenMesh, summarizeTemporal, type TemporalSample } from '../vision/core/temporal'
+import { CHALLENGE_DEFAULTS, ChallengeVerifier, pickChallenge } from '../shared/face/challenge-rule'
+import type { LivenessResult } from '../vision/core/liveness'
+import { greyThumb } from '../vision/core/scene-motion'
+import { flattenMesh, planarResidual } from '../vision/core/temporal'
+import { TrackLiveness } from '../vision/core/track-liveness'
 import { fuseEmbeddings } from '../shared/face/decide'
 import { cosine } from '../shared/face/match'
-import type { LivenessEvidence } from '../shared/domain/types'
+import type { ChallengeKind, LivenessEvidence } from '../shared/domain/types'
 import { DEFAULT_TRACK, FaceTrack } from '../vision/core/tracker'
 import type { VisionHost } from '../vision/browser/load-vision'
 import { CameraError, type Webcam } from '../vision/camera/webcam'
@@ -29,8 +31,6 @@ import { useKioskStore, type KioskPhase } from './kiosk-store'
 const IDLE_FRAME_MS = 60
 /** Pause after an unexpected error in the recognition loop before trying again. */
 const ERROR_BACKOFF_MS = 2000
-/** Frames of one track kept for temporal liveness (about 3 s at 10 frames per second). */
-const MAX_MOTION_FRAMES = 30
 /** Retry period when the camera is missing or was unplugged. */
 const CAMERA_RETRY_MS = 3000
 
@@ -38,6 +38,9 @@ const CAMERA_RETRY_MS = 3000
 export type FrameListener = (faces: DetectedFace[], width: number, height: number) => void
 
 type Evidence = LivenessEvidence
+
+/** A challenge under way: the prompt, the evidence gathered before it, the mesh when it was asked. */
+type Challenge = { verifier: ChallengeVerifier; embeddings: Float32Array[]; evidence: Evidence; startedAt: number; baselineMesh: Float32Array; attempt: 1 | 2 }
 
 export type KioskLoopState = 'new' | 'running' | 'stopped'
 
@@ -189,11 +192,10 @@ export class KioskLoop {
     const { pipeline, liveness } = vision
     const tag = pipeline.embedderInfo
     const track = new FaceTrack(DEFAULT_TRACK)
-    let frameLiveness: LivenessResult[] = []
-    /** the track's mesh over time (every frame with the face, quality-passed or not), for temporal liveness */
-    let motion: TemporalSample[] = []
+    /** every frame of the tracked face (box, mesh, thumbnail, passive scores): one liveness decision per presentation */
+    const presentation = new TrackLiveness()
     /** a challenge under way, with the evidence gathered before it */
-    let pending: { verifier: ChallengeVerifier; embeddings: Float32Array[]; evidence: Evidence; startedAt: number } | null = null
+    let pending = null as Challenge | null
     /** this track was decided: nothing more until the face leaves (no re-decision, no check-out by standing) */
     let decided = false
     const settingsOf = async () => {
@@ -209,8 +211,7 @@ export class KioskLoop {
     const decideAndShow = async (embeddings: Float32Array[], evidence: Evidence | undefined, startedAt: number) => {
       decided = true
       pending = null
-      frameLiveness = []
-      motion = []
+      presentation.reset()
       const r = await api.invoke('kiosk/recognize', {
         modelId: tag.modelId,
         modelVersion: tag.modelVersion,
@@ -233,18 +234,28 @@ export class KioskLoop {
       }
       await sleep(HOLD_RESULT_MS)
     }
-    /** A challenge that ends without a pass (face gone, another face, time up) is a refusal, audited. */
-    const abandon = async (now: number, reason: 'challenge_failed' | 'timeout') => {
+    /** A prompt with its verifier; the first failure gets one retry with another prompt. */
+    const ask = (embeddings: Float32Array[], evidence: Evidence, startedAt: number, now: number, mesh: Float32Array, attempt: 1 | 2, not: ChallengeKind | null = null) => {
+      const leansToAttack = (evidence.track?.follow ?? 0) > 0 || evidence.score < 0.1
+      const kind = pickChallenge(Math.random, { turnsOnly: leansToAttack, not })
+      pending = { verifier: new ChallengeVerifier(kind, now), embeddings, evidence, startedAt, baselineMesh: mesh, attempt }
+      show(attempt === 1 ? 'challenge' : 'challenge-retry', kind)
+    }
+    /** A challenge that ends without a pass (face gone, another face, time up, twice) is a refusal, audited. */
+    const fail = async (now: number, reason: 'challenge_failed' | 'timeout', mesh: Float32Array | null, retry: boolean) => {
       const p = pending
       if (!p) return
-      const challenge = { kind: p.verifier.kind, passed: false, ms: Math.round(now - p.verifier.startedAt) }
+      if (retry && p.attempt === 1 && mesh) {
+        ask(p.embeddings, p.evidence, p.startedAt, now, mesh, 2, p.verifier.kind)
+        return
+      }
+      const challenge = { kind: p.verifier.kind, passed: false, ms: Math.round(now - p.verifier.startedAt), samples: p.verifier.samples }
       await decideAndShow(p.embeddings, { ...p.evidence, decision: reason, challenge }, p.startedAt)
     }
     /** The face is a new one: forget the last decision and any evidence. */
     const newFace = () => {
       decided = false
-      frameLiveness = []
-      motion = []
+      presentation.reset()
     }
 
     while (this.running && !isLost()) {
@@ -269,17 +280,17 @@ export class KioskLoop {
         if (faces.length === 0) {
           const gone = track.observe(null, now)
           if (pending && (gone || pending.verifier.expire(now) === 'timeout')) {
-            await abandon(now, gone ? 'challenge_failed' : 'timeout')
+            await fail(now, gone ? 'challenge_failed' : 'timeout', null, false)
             continue
           }
           if (gone) newFace()
-          if (!decided) show(pending ? 'challenge' : 'looking', pending ? pending.verifier.kind : null)
+          if (!decided) show(pending ? (pending.attempt === 1 ? 'challenge' : 'challenge-retry') : 'looking', pending ? pending.verifier.kind : null)
           await sleep(IDLE_FRAME_MS)
           continue
         }
         const choice = chooseSubject(faces, frame.width, frame.height)
         if (choice.kind !== 'one') {
-          if (pending) await abandon(now, 'challenge_failed')
+          if (pending) await fail(now, 'challenge_failed', null, false)
           track.reset()
           newFace()
           show('one-at-a-time')
@@ -289,7 +300,7 @@ export class KioskLoop {
         if (track.observe(face.box, now)) {
           // someone else: what was gathered (or asked) belonged to the face before
           if (pending) {
-            await abandon(now, 'challenge_failed')
+            await fail(now, 'challenge_failed', null, false)
             continue
           }
           newFace()
@@ -300,68 +311,79 @@ export class KioskLoop {
           continue
         }
         const quality = assessQuality(frame, face, DEFAULT_QUALITY)
-        if (!pending) {
-          motion.push({ t: now, box: face.box, mesh: flattenMesh(face.mesh), eyeOpenness: quality.metrics.eyeOpenness })
-          if (motion.length > MAX_MOTION_FRAMES) motion.splice(1, 1) // keep the first frame: motion is measured from it
-        }
+        const mesh = flattenMesh(face.mesh)
 
         if (pending) {
           // the prompt itself asks for a turned head or closed eyes: no quality gate while it runs
           const p = pending
           const state = p.verifier.feed({ t: now, yawDeg: quality.metrics.yawDeg, eyeOpenness: quality.metrics.eyeOpenness })
           if (state === 'pending') {
-            show('challenge', p.verifier.kind)
+            show(p.attempt === 1 ? 'challenge' : 'challenge-retry', p.verifier.kind)
             continue
           }
           if (state === 'timeout') {
-            await abandon(now, 'timeout')
+            await fail(now, 'timeout', mesh, true)
             continue
           }
-          // passed: it must still be the same face as the one gathered before the prompt
+          // passed: a turn must have changed the face's shape as a head does (a flat picture turned does not)
+          const turnNonPlanarity = p.verifier.kind === 'blink' ? null : Math.round(planarResidual(p.baselineMesh, mesh) * 1e4) / 1e4
+          if (turnNonPlanarity !== null && !(turnNonPlanarity >= CHALLENGE_DEFAULTS.minTurnNonPlanarity)) {
+            await fail(now, 'challenge_failed', mesh, true)
+            continue
+          }
+          // and it must still be the same face as the one gathered before the prompt
           const now1 = await pipeline.embed(frame, face)
           if (cosine(fuseEmbeddings(p.embeddings), now1) < (settings?.thresholds.normal ?? 0.42)) {
-            await abandon(now, 'challenge_failed')
+            await fail(now, 'challenge_failed', null, false)
             continue
           }
-          const challenge = { kind: p.verifier.kind, passed: true, ms: Math.round(now - p.verifier.startedAt) }
+          const challenge = { kind: p.verifier.kind, passed: true, ms: Math.round(now - p.verifier.startedAt), samples: p.verifier.samples, turnNonPlanarity }
           await decideAndShow([...p.embeddings, now1], { ...p.evidence, decision: 'live', challenge }, p.startedAt)
           continue
         }
 
-        if (!quality.ok) {
-          show('quality', quality.reasons[0] ?? null)
-          continue
-        }
         const strictness = settings?.livenessStrictness ?? 'normal'
         const t1 = performance.now()
-        track.add(await pipeline.embed(frame, face))
-        const t2 = performance.now()
-        perf.stage('embed', t2 - t1)
+        let passive: LivenessResult | null = null
+        if (quality.ok) {
+          // three embeddings are enough to know who it is; later frames only add liveness evidence
+          if (!track.ready) {
+            track.add(await pipeline.embed(frame, face))
+            perf.stage('embed', performance.now() - t1)
+          }
+          if (strictness !== 'off') {
+            const t2 = performance.now()
+            passive = await liveness.score(frame, face)
+            perf.stage('liveness', performance.now() - t2)
+          }
+        }
         if (strictness !== 'off') {
-          frameLiveness.push(await liveness.score(frame, face))
-          perf.stage('liveness', performance.now() - t2)
+          presentation.add({ t: now, box: face.box, mesh, eyeOpenness: quality.metrics.eyeOpenness, yawDeg: quality.metrics.yawDeg, thumb: greyThumb(frame), passive })
         }
         if (!track.ready) {
+          show(quality.ok ? 'verifying' : 'quality', quality.ok ? null : (quality.reasons[0] ?? null))
+          continue
+        }
+        // the admin may have changed the level or strictness since the last face
+        if (strictness === 'off') {
+          settings = (await settingsOf()) ?? settings
+          if ((settings?.livenessStrictness ?? strictness) === 'off') {
+            await decideAndShow(track.take(), undefined, track.startedAt)
+            continue
+          }
+        }
+        const evidence = presentation.ready()
+        if (!evidence) {
           show('verifying')
           continue
         }
         const startedAt = track.startedAt
         const embeddings = track.take()
-        // the admin may have changed the level or strictness since the last face
         settings = (await settingsOf()) ?? settings
         if (settings) useKioskStore.getState().setSettings(settings)
-        if ((settings?.livenessStrictness ?? strictness) === 'off') {
-          await decideAndShow(embeddings, undefined, startedAt)
-          continue
-        }
-        const evidence = summarizeTrackLiveness(frameLiveness, summarizeTemporal(motion))
-        frameLiveness = []
-        motion = []
         const alwaysAsk = settings?.livenessStrictness === 'strict' || settings?.securityLevel === 'very-high'
-        if (evidence.decision === 'liveness_uncertain' || (evidence.decision === 'live' && alwaysAsk)) {
-          const verifier = new ChallengeVerifier(pickChallenge(), now)
-          pending = { verifier, embeddings, evidence: { ...evidence, decision: 'live' }, startedAt }
-          show('challenge', verifier.kind)
+        if (evidence.track.outcome === 'challenge' || (evidence.track.outcome === 'live' && alwaysAsk)) {
+          ask(embeddings, { ...evidence, decision: 'live' }, startedAt, now, mesh, 1)
           continue
         }
         await decideAndShow(embeddings, evidence, startedAt)

@@ -11,6 +11,7 @@ export type KioskPhase =
   | 'quality'
   | 'verifying'
   | 'challenge'
+  | 'challenge-retry'
   | 'refused'
   | 'recognised'
   | 'already-recorded'

@@ -18,7 +18,13 @@ export const testHostInfo = (cooldownMs = 60_000): HostInfo => ({
 export const emb = (embedding: number[]) => ({ modelId: TEST_MODEL.modelId, modelVersion: TEST_MODEL.modelVersion, embedding })
 
 /** Passive liveness evidence that says live. */
-export const LIVE = { decision: 'live' as const, score: 0.93, layers: { frLiveness: 0.95, humanAntispoof: 0.5 }, challenge: null }
+/** Evidence of a live presentation as the renderer sends it: the rule (shared/face/liveness-rule.ts) says live. */
+export const LIVE_TRACK = { frames: 7, scoredFrames: 7, spanMs: 900, follow: -0.8, followPairs: 5, maxFaceShift: 0.2, outcome: 'live' as const, reasons: [] as string[] }
+export const LIVE = { decision: 'live' as const, score: 0.93, layers: { frLiveness: 0.93, humanAntispoof: 0.5 }, challenge: null, track: LIVE_TRACK }
+
+/** A passed challenge with the frames that passed it (the main side verifies them again). */
+export const PASSED_BLINK = { kind: 'blink' as const, passed: true, ms: 600, samples: [{ t: 0, yawDeg: 0, eyeOpenness: 0.3 }, { t: 200, yawDeg: 0, eyeOpenness: 0.08 }, { t: 400, yawDeg: 0, eyeOpenness: 0.31 }] }
+export const PASSED_TURN_LEFT = { kind: 'turn-left' as const, passed: true, ms: 900, samples: [{ t: 0, yawDeg: 1, eyeOpenness: 0.3 }, { t: 400, yawDeg: 9, eyeOpenness: 0.3 }, { t: 800, yawDeg: 19, eyeOpenness: 0.3 }], turnNonPlanarity: 0.09 }
 
 /** A tracked face's frames for TEST_MODEL (kiosk/recognize), with live evidence. */
 export const track = (...embeddings: number[][]) => ({ modelId: TEST_MODEL.modelId, modelVersion: TEST_MODEL.modelVersion, embeddings, liveness: LIVE })

@@ -93,6 +93,18 @@ function AskDirection({ api, lang }: { api: ApiClient; lang: Lang }) {
   )
 }
 
+/**
+ * The prompt drawn as well as written: an arrow sweeping the way to turn (the person's own left is
+ * the screen's left: the video is shown mirrored), or an eye that closes and opens.
+ */
+function ChallengeHint({ kind }: { kind: string }) {
+  return (
+    <div className={`challenge-hint challenge-hint-${kind}`} data-testid="challenge-hint" data-kind={kind} aria-hidden="true">
+      {kind === 'blink' ? <span className="challenge-eye" /> : <span className="challenge-arrow">{kind === 'turn-left' ? '←' : '→'}</span>}
+    </div>
+  )
+}
+
 function Clock({ lang }: { lang: Lang }) {
   const [now, setNow] = useState(() => Date.now())
   useEffect(() => {
@@ -140,7 +152,7 @@ export function KioskScreen({ api }: { api: ApiClient }) {
   }, [loop])
 
   const messageKey =
-    (phase === 'quality' || phase === 'refused' || phase === 'challenge') && detail
+    (phase === 'quality' || phase === 'refused' || phase === 'challenge' || phase === 'challenge-retry') && detail
       ? (`${phase === 'quality' ? 'quality' : phase === 'refused' ? 'refused' : 'challenge'}.${detail}` as MessageKey)
       : PHASE_MESSAGE[phase]
   return (
@@ -181,7 +193,9 @@ export function KioskScreen({ api }: { api: ApiClient }) {
             <div className="banner-sub">{t(lang, 'state.not-recognised.hint')}</div>
           </div>
         ) : messageKey ? (
-          <div className={`banner banner-${phase}`} data-testid="banner-state" data-reason={phase === 'quality' || phase === 'refused' || phase === 'challenge' ? (detail ?? undefined) : undefined}>
+          <div className={`banner banner-${phase}`} data-testid="banner-state" data-reason={phase === 'quality' || phase === 'refused' || phase === 'challenge' || phase === 'challenge-retry' ? (detail ?? undefined) : undefined}>
+            {phase === 'challenge-retry' ? <div className="banner-sub">{t(lang, 'challenge.retry')}</div> : null}
+            {(phase === 'challenge' || phase === 'challenge-retry') && detail ? <ChallengeHint kind={detail} /> : null}
             <div className="banner-title">{t(lang, messageKey)}</div>
             {detail && (phase === 'model-error' || phase === 'server-error') ? <div className="banner-sub">{detail}</div> : null}
           </div>

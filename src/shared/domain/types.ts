@@ -65,16 +65,52 @@ export type ChallengeKind = 'blink' | 'turn-left' | 'turn-right'
 
 /** The renderer's liveness evidence for one tracked face (scores only, never an image). */
 export type LivenessEvidence = {
-  /** the renderer's decision over the track */
+  /** the renderer's decision over the track (after the challenge, when one was asked) */
   decision: 'live' | LivenessReason
-  /** fused passive score, 0..1 (1 = live), over the track's frames */
+  /** passive score of the track, 0..1 (1 = live): fr_liveness.onnx, mean of its log-odds over the frames */
   score: number
   /** each layer's score over the track's frames, 0..1, null when the layer did not run */
   layers: Record<string, number | null>
   /** the active challenge, when one was asked */
-  challenge: { kind: ChallengeKind; passed: boolean; ms: number } | null
+  challenge: ChallengeEvidence | null
   /** what the track's frames showed over time (vision/core/temporal.ts); absent from older callers */
   temporal?: TemporalEvidence | null
+  /** the whole presentation (shared/face/liveness-rule.ts decides from it); absent from older callers */
+  track?: TrackEvidence | null
+}
+
+/** One presentation's evidence, as the rule reads it. */
+export type TrackEvidence = {
+  /** frames of the track with the face */
+  frames: number
+  /** of which scored by the passive model (quality-passed) */
+  scoredFrames: number
+  /** first to last frame, ms */
+  spanMs: number
+  /** scene motion: −1 the surroundings stayed with the room … +1 they moved with the face; null: no evidence */
+  follow: number | null
+  /** frame pairs that carried scene evidence */
+  followPairs: number
+  /** largest face shift against the background, face widths */
+  maxFaceShift: number
+  /** the rule's outcome before any challenge */
+  outcome: 'live' | 'challenge' | 'spoof'
+  /** the rule's reasons (shared/face/liveness-rule.ts) */
+  reasons: string[]
+}
+
+/** One frame of a challenge, from the mesh. */
+export type ChallengeSample = { t: number; yawDeg: number; eyeOpenness: number }
+
+/** An active challenge and the frames that decided it (the main side verifies them again). */
+export type ChallengeEvidence = {
+  kind: ChallengeKind
+  passed: boolean
+  ms: number
+  /** the mesh figures of the frames from the prompt to the verdict */
+  samples?: ChallengeSample[]
+  /** a turn: homography residual between the mesh at the prompt and at the pass (a flat picture stays near 0) */
+  turnNonPlanarity?: number | null
 }
 
 /** Liveness evidence over the frames of one track (see vision/core/temporal.ts). */

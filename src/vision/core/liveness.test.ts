@@ -9,18 +9,8 @@ import { decodeImageFile } from '../../../electron/cli/decode-image'
 import { sharedVision } from '../../../electron/cli/testing/shared-vision'
 import { mostProminentFace, type FacePipeline } from './face-pipeline'
 import type { RgbFrame } from './frame'
-import {
-  FR_LIVENESS_SIZE,
-  LIVENESS_DEFAULTS,
-  cropToBgrTensor,
-  decideLiveness,
-  frLivenessCropBox,
-  fuseLiveness,
-  softmax,
-  summarizeTrackLiveness,
-  type LivenessResult,
-  type LivenessScorer,
-} from './liveness'
+import { decideFrame, LIVENESS_RULE } from '../../shared/face/liveness-rule'
+import { FR_LIVENESS_SIZE, cropToBgrTensor, frLivenessCropBox, softmax, v1Decision, v1Fused, type LivenessScorer } from './liveness'
 
 const FACES = process.env['HADIR_FACES_DIR'] ?? resolve(import.meta.dirname, '../../../../shared/faces')
 
@@ -70,26 +60,24 @@ describe('fr_liveness crop geometry', () => {
   })
 })
 
-describe('fusion', () => {
+describe('scores and the one-frame rule', () => {
   it('softmax sums to 1', () => {
     const p = softmax([2, 0, -1])
     expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1)
     expect(p[0]).toBeGreaterThan(p[1] as number)
   })
 
-  it('0.7 · frLiveness + 0.3 · screen: the screen layer moves fr_liveness\'s threshold between 0.29 and 0.71', () => {
-    const t = LIVENESS_DEFAULTS.threshold
-    expect(fuseLiveness({ frLiveness: 0.3, screen: 1 })).toBeGreaterThanOrEqual(t)
-    expect(fuseLiveness({ frLiveness: 0.28, screen: 1 })).toBeLessThan(t)
-    expect(fuseLiveness({ frLiveness: 0.7, screen: 0 })).toBeLessThan(t)
-    expect(fuseLiveness({ frLiveness: 0.72, screen: 0 })).toBeGreaterThanOrEqual(t)
-    expect(fuseLiveness({ frLiveness: 0.4, screen: null })).toBe(0.4)
+  it('one frame: live only at the shipped high score, spoof only far below, a challenge in between', () => {
+    expect(decideFrame(LIVENESS_RULE.frameLiveScore).outcome).toBe('live')
+    expect(decideFrame(0.9).outcome).toBe('challenge')
+    expect(decideFrame(LIVENESS_RULE.frameSpoofScore).outcome).toBe('challenge')
+    expect(decideFrame(LIVENESS_RULE.frameSpoofScore / 2).outcome).toBe('spoof')
   })
 
-  it('reasons: spoof_detected well below the threshold, liveness_uncertain just below, none when live', () => {
-    expect(decideLiveness(0.9)).toEqual({ live: true, reasons: [] })
-    expect(decideLiveness(0.45)).toEqual({ live: false, reasons: ['liveness_uncertain'] })
-    expect(decideLiveness(0.1)).toEqual({ live: false, reasons: ['spoof_detected'] })
+  it('the decision shipped before (kept for the comparison tables): 0.7·fr + 0.3·screen, live at 0.5, uncertain from 0.35', () => {
+    expect(v1Fused({ frLiveness: 0.3, screen: 1 })).toBeCloseTo(0.51)
+    expect(v1Fused({ frLiveness: 0.4, screen: null })).toBe(0.4)
+    expect([v1Decision(0.6), v1Decision(0.6, true), v1Decision(0.4), v1Decision(0.2)]).toEqual(['live', 'challenge', 'challenge', 'spoof'])
   })
 })
 
@@ -108,7 +96,7 @@ describe('liveness on real photos (Node pipeline)', () => {
       .filter((_, i, a) => i % Math.max(1, Math.floor(a.length / n)) === 0)
       .map((f) => join(FACES, dir, f))
 
-  it('every layer is in 0..1 (Human\'s antispoof and liveness present), the score is the fused one', async () => {
+  it('every layer is in 0..1 (Human\'s antispoof and liveness present), the score is fr_liveness (its own layer)', async () => {
     const all = [...files('spoof/live', 3), ...files('spoof/spoof', 3), ...files('spoof-screen/live', 3), ...files('spoof-screen/spoof', 3)]
     let scored = 0
     for (const file of all) {
@@ -126,12 +114,12 @@ describe('liveness on real photos (Node pipeline)', () => {
         expect(v as number, `${file} ${name}`).toBeGreaterThanOrEqual(0)
         expect(v as number, `${file} ${name}`).toBeLessThanOrEqual(1)
       }
-      expect(r.score).toBeCloseTo(fuseLiveness({ frLiveness: r.layers.frLiveness, screen: r.layers.screen }), 3)
+      expect(r.score).toBe(r.layers.frLiveness)
     }
     expect(scored).toBeGreaterThanOrEqual(10)
   })
 
-  it('a NUAA live frame is live, its printed photo is a spoof; Human\'s scores can be overridden', async () => {
+  it('a NUAA live frame scores high (one frame alone is a challenge, never live), its printed photo is refused; Human\'s scores can be overridden', async () => {
     const live = await decodeImageFile(join(FACES, 'spoof/live/nuaa_s0001_0001_00_00_01_0.jpg'))
     const print = await decodeImageFile(join(FACES, 'spoof/spoof/nuaa_s0001_0001_00_00_01_0.jpg'))
     const lf = (await pipeline.detect(live))[0]
@@ -139,9 +127,9 @@ describe('liveness on real photos (Node pipeline)', () => {
     if (!lf || !pf) throw new Error('no face')
     const l = await scorer.score(live, lf)
     const p = await scorer.score(print, pf, { real: 0.25, live: 0.75 })
-    expect(l.live).toBe(true)
+    expect(l).toMatchObject({ live: false, outcome: 'challenge' })
     expect(l.layers.frLiveness).toBeGreaterThan(0.9)
-    expect(p).toMatchObject({ live: false, reasons: ['spoof_detected'] })
+    expect(p.live).toBe(false)
     expect(p.layers.frLiveness).toBeLessThan(0.1)
     expect([p.layers.humanAntispoof, p.layers.humanLiveness]).toEqual([0.25, 0.75])
   })
@@ -152,30 +140,5 @@ describe('liveness on real photos (Node pipeline)', () => {
     if (!face) throw new Error('no face')
     const r = await scorer.score(frame, { ...face, box: [face.box[0], face.box[1], 20, 20] })
     expect(r).toMatchObject({ live: false, score: 0, reasons: ['quality_low'] })
-  })
-})
-
-describe('summarizeTrackLiveness', () => {
-  const frame = (score: number, frLiveness: number, reasons: LivenessResult['reasons'] = []): LivenessResult => ({
-    live: score >= 0.5,
-    score,
-    layers: { frLiveness, humanAntispoof: null, humanLiveness: 0.4, screen: score, gamut: null, bezel: null },
-    reasons,
-  })
-  it('averages the track: one bad frame among good ones stays live, a mostly-spoof track is refused', () => {
-    expect(summarizeTrackLiveness([frame(0.9, 1), frame(0.2, 0.1), frame(0.8, 0.9)])).toMatchObject({ decision: 'live', score: 0.6333, layers: { frLiveness: 0.6667, humanAntispoof: null } })
-    expect(summarizeTrackLiveness([frame(0.05, 0), frame(0.1, 0.05), frame(0.7, 0.8)])).toMatchObject({ decision: 'spoof_detected' })
-    expect(summarizeTrackLiveness([frame(0.45, 0.4), frame(0.4, 0.4)])).toMatchObject({ decision: 'liveness_uncertain' })
-  })
-  it('frames too small to score are left out; none at all is quality_low', () => {
-    expect(summarizeTrackLiveness([frame(0, 0, ['quality_low']), frame(0.9, 0.95)])).toMatchObject({ decision: 'live', score: 0.9 })
-    expect(summarizeTrackLiveness([frame(0, 0, ['quality_low'])])).toMatchObject({ decision: 'quality_low', score: 0 })
-  })
-  it('a face that moved like a flat picture is at best uncertain (a challenge decides); temporal evidence never rescues a spoof', () => {
-    const rigid = { frames: 6, spanMs: 500, motion: 0.2, nonRigidity: 0.01, rigidMotion: true, blinks: 0, still: false }
-    const head = { ...rigid, nonRigidity: 0.05, rigidMotion: false, blinks: 1 }
-    expect(summarizeTrackLiveness([frame(0.9, 1), frame(0.8, 0.9)], rigid)).toMatchObject({ decision: 'liveness_uncertain', temporal: rigid })
-    expect(summarizeTrackLiveness([frame(0.9, 1), frame(0.8, 0.9)], head)).toMatchObject({ decision: 'live', temporal: head })
-    expect(summarizeTrackLiveness([frame(0.05, 0), frame(0.1, 0.05)], head)).toMatchObject({ decision: 'spoof_detected' })
   })
 })

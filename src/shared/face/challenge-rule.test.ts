@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ChallengeVerifier, pickChallenge, CHALLENGE_KINDS } from './challenge'
+import { ChallengeVerifier, pickChallenge, CHALLENGE_KINDS } from './challenge-rule'
 
 const s = (t: number, yawDeg = 0, eyeOpenness = 0.3) => ({ t, yawDeg, eyeOpenness })
 
