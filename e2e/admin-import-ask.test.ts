@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { attendanceRows } from './fixtures/db'
-import { y4mFromPhoto } from './fixtures/fake-camera'
+import { LIVE_PERSON } from './fixtures/live-person'
 import { face } from './fixtures/paths'
 import { withKiosk } from './fixtures/kiosk-session'
 
@@ -36,14 +36,14 @@ test.describe('admin photo import and ask mode (web host, fake camera)', () => {
       // two people, plus a photo without a face, a group photo and a text file
       mkdirSync(join(src, 'photos', 'E200'), { recursive: true })
       mkdirSync(join(src, 'photos', 'E201'), { recursive: true })
-      copyFileSync(face('identities', 'angelina', '1.jpg'), join(src, 'photos', 'E200', 'a1.jpg'))
-      copyFileSync(face('identities', 'angelina', '2.jpg'), join(src, 'photos', 'E200', 'a2.jpg'))
+      copyFileSync(LIVE_PERSON.enroll, join(src, 'photos', 'E200', 'a1.jpg'))
+      copyFileSync(LIVE_PERSON.other, join(src, 'photos', 'E200', 'a2.jpg'))
       copyFileSync(face('other', 'noface_landscape.jpg'), join(src, 'photos', 'E200', 'landscape.jpg'))
       copyFileSync(face('identities', 'Tony_Blair', '2.jpg'), join(src, 'photos', 'E201', 't2.jpg'))
       copyFileSync(face('other', 'group_solvay1927.jpg'), join(src, 'photos', 'E201', 'group.jpg'))
       writeFileSync(join(src, 'photos', 'E201', 'notes.txt'), 'not a photo')
 
-      await withKiosk({ camera: { y4m: y4mFromPhoto(face('identities', 'angelina', '3.jpg')) }, locale: 'en-GB' }, async (kiosk, host) => {
+      await withKiosk({ camera: { y4m: LIVE_PERSON.camera() }, locale: 'en-GB' }, async (kiosk, host) => {
         const page = kiosk.page
         const session = (await host.call('admin/set-pin', { pin: PIN })) as { data?: { token?: string } }
         // ask mode: the person taps in or out

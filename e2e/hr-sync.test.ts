@@ -3,8 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startHrServer } from './hr-server/server'
-import { y4mFromPhoto } from './fixtures/fake-camera'
-import { face } from './fixtures/paths'
+import { LIVE_PERSON } from './fixtures/live-person'
 import { withKiosk } from './fixtures/kiosk-session'
 
 const SECRET = 'whsec_e2e_0123456789abcdef0123456789'
@@ -14,9 +13,9 @@ test.describe('HR sync (web host, reference HR server, fake camera)', () => {
   test('a check-in HR rejects is parked and visible; after HR is fixed, Retry delivers it exactly once', async () => {
     test.setTimeout(180_000)
     const dir = mkdtempSync(join(tmpdir(), 'hadir-e2e-hr-'))
-    const hr = await startHrServer({ dbFile: join(dir, 'hr.db'), secret: SECRET, rejectPersonIds: ['angelina'] })
+    const hr = await startHrServer({ dbFile: join(dir, 'hr.db'), secret: SECRET, rejectPersonIds: [LIVE_PERSON.id] })
     try {
-      await withKiosk({ camera: { y4m: y4mFromPhoto(face('identities', 'angelina', '3.jpg')) }, enroll: { angelina: [face('identities', 'angelina', '1.jpg')] }, locale: 'en-GB' }, async (kiosk, host) => {
+      await withKiosk({ camera: { y4m: LIVE_PERSON.camera() }, enroll: { [LIVE_PERSON.id]: [LIVE_PERSON.enroll] }, locale: 'en-GB' }, async (kiosk, host) => {
         const page = kiosk.page
         // an installer sets the PIN and the HR server through the same API the admin screen uses
         const session = (await host.call('admin/set-pin', { pin: PIN })) as { ok: boolean; data?: { token?: string } }
@@ -39,7 +38,7 @@ test.describe('HR sync (web host, reference HR server, fake camera)', () => {
         const parked = page.locator('[data-testid^="parked-"]')
         await expect(parked).toHaveCount(1)
         await expect(parked).toContainText('unknown employee')
-        await expect(parked).toContainText('angelina')
+        await expect(parked).toContainText(LIVE_PERSON.id)
 
         hr.setRejectPersonIds([])
         await page.locator('[data-testid^="retry-"]').filter({ hasNotText: /all/i }).first().click()

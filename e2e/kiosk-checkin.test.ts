@@ -7,18 +7,19 @@ import { attendanceRows } from './fixtures/db'
 import { y4mFromPhoto } from './fixtures/fake-camera'
 import { face } from './fixtures/paths'
 import { withKiosk } from './fixtures/kiosk-session'
+import { LIVE_PERSON, LIVE_STRANGER } from './fixtures/live-person'
 
-// Enrolled from one photo; the camera shows a different photo of the same person.
-const ENROLLED = { id: 'angelina', name: 'angelina', enrollPhoto: face('identities', 'angelina', '1.jpg'), cameraPhoto: face('identities', 'angelina', '3.jpg') }
+// Enrolled from one frame; the camera plays a run of the same person moving (fixtures/live-person.ts).
+const ENROLLED = { id: LIVE_PERSON.id, name: LIVE_PERSON.id, enrollPhoto: LIVE_PERSON.enroll, cameraPhoto: LIVE_PERSON.enroll }
 
 const ENROLL = { [ENROLLED.id]: [ENROLLED.enrollPhoto] }
 
 test.describe('kiosk check-in (web host, fake camera)', () => {
   test('an enrolled person is recognised and exactly one check-in is stored', async () => {
-    await withKiosk({ camera: { y4m: y4mFromPhoto(ENROLLED.cameraPhoto) }, enroll: ENROLL }, async (kiosk, host) => {
+    await withKiosk({ camera: { y4m: LIVE_PERSON.camera() }, enroll: ENROLL }, async (kiosk, host) => {
       await kiosk.waitForPhase(/recognised|already-recorded/)
       await expect(kiosk.bannerName()).toContainText(ENROLLED.name)
-      expect(await kiosk.statusText()).toMatch(/Selamat (pagi|siang|sore|malam), angelina\s+(Masuk \d\d:\d\d|Sudah tercatat pukul \d\d:\d\d)/)
+      expect(await kiosk.statusText()).toMatch(/Selamat (pagi|siang|sore|malam), spp77_author\s+(Masuk \d\d:\d\d|Sudah tercatat pukul \d\d:\d\d)/)
       // keep looking at the same person for a while: the cooldown must stop a second row
       await kiosk.page.waitForTimeout(8000)
       await expect(kiosk.bannerName()).toContainText(ENROLLED.name)
@@ -30,7 +31,7 @@ test.describe('kiosk check-in (web host, fake camera)', () => {
   })
 
   test('a person who is not enrolled is "not recognised" and nothing is stored', async () => {
-    await withKiosk({ camera: { y4m: y4mFromPhoto(face('identities', 'Tony_Blair', '2.jpg')) }, enroll: ENROLL }, async (kiosk, host) => {
+    await withKiosk({ camera: { y4m: LIVE_STRANGER.camera() }, enroll: ENROLL }, async (kiosk, host) => {
       await kiosk.waitForPhase('not-recognised')
       expect(await kiosk.statusText()).toContain('Wajah tidak dikenali')
       await kiosk.page.waitForTimeout(4000)

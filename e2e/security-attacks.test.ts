@@ -20,13 +20,13 @@ import Database from 'better-sqlite3'
 import { attestMessage } from '../src/shared/api/attest'
 import { launchChromium } from './fixtures/browser'
 import { attendanceRows } from './fixtures/db'
-import { y4mFromPhoto } from './fixtures/fake-camera'
-import { face, ROOT } from './fixtures/paths'
+import { LIVE_PERSON } from './fixtures/live-person'
+import { ROOT } from './fixtures/paths'
 import { enrollWithCli, runCli, startWebHost } from './fixtures/web-host'
 import { KioskPage } from './page-models/kiosk-page'
 
 const PIN = '135790'
-const ENROLLED = { id: 'angelina', enroll: face('identities', 'angelina', '1.jpg'), forged: face('identities', 'angelina', '2.jpg'), camera: face('identities', 'angelina', '3.jpg') }
+const ENROLLED = { id: LIVE_PERSON.id, enroll: LIVE_PERSON.enroll, forged: LIVE_PERSON.other }
 const asRoot = process.getuid?.() === 0
 /** 'nobody': another local user, when the test may switch to one */
 const OTHER_USER = 65534
@@ -72,7 +72,7 @@ test.describe('an attacker on the kiosk machine (issue #14)', () => {
         ),
       }
     }
-    const browser = await launchChromium({ y4m: y4mFromPhoto(ENROLLED.camera) })
+    const browser = await launchChromium({ y4m: LIVE_PERSON.camera() })
     try {
       // ---- H2 on a new kiosk: no PIN yet, and the attacker cannot set one
       const fresh = await attacker({ base: host.url, phase: 'fresh' }).done

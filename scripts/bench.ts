@@ -17,7 +17,11 @@ import { createApp } from '../electron/server/create-app'
 import { embeddingModelTag, recognitionConfig } from '../electron/server/models/manifest'
 import { FaceIndex } from '../electron/server/recognition/face-index'
 import { launchChromium } from '../e2e/fixtures/browser'
-import { y4mFromPhoto } from '../e2e/fixtures/fake-camera'
+import { LIVE_PERSON } from '../e2e/fixtures/live-person'
+import { sequenceRun } from '../e2e/fixtures/fake-camera'
+import { frameOfFile } from '../electron/cli/eval-liveness-frames'
+import { frameTimes } from '../electron/cli/liveness-cli'
+import { trackEvidence } from '../src/vision/core/track-liveness'
 import { CHROMIUM } from '../e2e/fixtures/paths'
 import { enrollWithCli, makeDataDir, startWebHost } from '../e2e/fixtures/web-host'
 import { startHrServer } from '../e2e/hr-server/server'
@@ -160,6 +164,7 @@ async function main(): Promise<void> {
     log(`human.match.find 100000: ${r1(human)} ms`)
     log('liveness layers per face (Node)')
     const livenessMs: number[] = []
+    const trackMs: number[] = []
     {
       const withLiveness = await createNodePipeline({ maxFaces: 5, liveness: true })
       const scorer = withLiveness.liveness
@@ -172,6 +177,24 @@ async function main(): Promise<void> {
           await scorer.score(frame, face)
           livenessMs.push(performance.now() - t)
         }
+      }
+      // the whole-presentation decision (scene motion, planar motion, the rule) over a real track:
+      // 7 frames of a live webcam run, every 4th frame as the kiosk sees them
+      if (scorer) {
+        const run = sequenceRun(FACES, 'spp77', 'live')
+        const files = readdirSync(run).filter((f) => f.endsWith('.jpg')).sort().filter((_, i) => i % 4 === 0).slice(0, 7)
+        const { times } = frameTimes(files.map((f) => join(run, f)), null)
+        const track = []
+        for (const [i, f] of files.entries()) {
+          const ef = await frameOfFile(withLiveness.pipeline, scorer, join(run, f), times[i] as number)
+          if (ef) track.push(ef.track)
+        }
+        for (let k = 0; k < 30; k++) {
+          const t = performance.now()
+          trackEvidence(track)
+          trackMs.push(performance.now() - t)
+        }
+        await scorer.dispose()
       }
     }
     log('HR sync: 10,000 queued events drained to the local reference HR server')
@@ -191,6 +214,7 @@ async function main(): Promise<void> {
         decode_ms_p50: r1(pct(decodeMs, 50)),
         ...identify,
         liveness_ms_p50: livenessMs.length ? r1(pct(livenessMs, 50)) : null,
+        liveness_track_ms_p50: trackMs.length ? r1(pct(trackMs.slice(5), 50)) : null,
         decision_ms_p50_liveness_off: decisionOff.p50,
         decision_ms_p50: decision.p50,
         decision_samples: decision.samples + decisionOff.samples,
@@ -226,7 +250,7 @@ async function decisionLatency(strictness: 'off' | 'normal'): Promise<{ p50: num
     if (b.status !== 0) return { p50: null, samples: 0, note: 'electron-vite build failed' }
   }
   const dataDir = makeDataDir()
-  enrollWithCli(dataDir, { angelina: [join(IDENTITIES, 'angelina', '1.jpg')] })
+  enrollWithCli(dataDir, { [LIVE_PERSON.id]: [LIVE_PERSON.enroll] })
   const host = await startWebHost(dataDir)
   // settings are an admin's: set the first PIN (which opens admin mode), then change the strictness
   const post = async (method: string, args: unknown) => (await host.call(method, args)) as { ok: boolean; data?: { token?: string }; error?: { message: string } }
@@ -234,7 +258,7 @@ async function decisionLatency(strictness: 'off' | 'normal'): Promise<{ p50: num
   // liveness off is a sensitive change: the PIN again
   const changed = await post('settings/update', { token: session.data?.token, pin: '20261122', livenessStrictness: strictness })
   if (!changed.ok) throw new Error(`bench: cannot set liveness strictness: ${changed.error?.message ?? 'unknown error'}`)
-  const browser = await launchChromium({ y4m: y4mFromPhoto(join(IDENTITIES, 'angelina', '3.jpg')) })
+  const browser = await launchChromium({ y4m: LIVE_PERSON.camera() })
   const samples: number[] = []
   try {
     // the kiosk decides once per face, so each sample is a fresh page (models load from cache)
@@ -278,9 +302,9 @@ async function coldStart(): Promise<{ coldStartMs: number | null; firstDecisionM
   const none = { coldStartMs: null, firstDecisionMs: null, hostListeningMs: null, samples: 0 }
   if (!existsSync(CHROMIUM)) return { ...none, note: `no Chromium at ${CHROMIUM}` }
   const dataDir = makeDataDir()
-  enrollWithCli(dataDir, { angelina: [join(IDENTITIES, 'angelina', '1.jpg')] })
+  enrollWithCli(dataDir, { [LIVE_PERSON.id]: [LIVE_PERSON.enroll] })
   const tb = Date.now()
-  const browser = await launchChromium({ y4m: y4mFromPhoto(join(IDENTITIES, 'angelina', '3.jpg')) })
+  const browser = await launchChromium({ y4m: LIVE_PERSON.camera() })
   const browserLaunchMs = Date.now() - tb
   const ready: number[] = []
   const first: number[] = []
