@@ -39,6 +39,7 @@ describe('validateRules', () => {
       dayBoundary: '00:00',
       timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
       checkInUntil: '12:00',
+      openLimitMs: 16 * H,
     })
     expect(validateRules(undefined)).toEqual(r)
     expect(DEFAULT_RULES).toEqual(r)
@@ -52,8 +53,10 @@ describe('validateRules', () => {
       dayBoundary: '04:00',
       timeZone: 'Asia/Jakarta',
       checkInUntil: '10:30',
+      openLimitMs: 16 * H,
     })
     expect(validateRules({ cooldownMs: 24 * H }).cooldownMs).toBe(24 * H)
+    expect(validateRules({ openLimitMs: 24 * H }).openLimitMs).toBe(24 * H)
     expect(validateRules({ dayBoundary: '23:59' }).dayBoundary).toBe('23:59')
   })
 
@@ -226,9 +229,9 @@ describe('decideDirection', () => {
       expect(decideDirection({ prev: ev('2026-11-22T22:00:00+07:00', 'in'), at: t('2026-11-23T06:00:00+07:00'), rules: seven })).toBe('out')
     })
 
-    it('over the 25-hour Berlin day the alternation continues', () => {
-      const ber = rules({ timeZone: 'Europe/Berlin' })
-      expect(decideDirection({ prev: ev('2026-10-25T00:10:00+02:00', 'in'), at: t('2026-10-25T23:50:00+01:00'), rules: ber })).toBe('out')
+    it('over the 25-hour Berlin day the alternation continues (with a 24 h open-check-in limit)', () => {
+      const ber = rules({ timeZone: 'Europe/Berlin', openLimitMs: 24 * H })
+      expect(decideDirection({ prev: ev('2026-10-25T01:10:00+02:00', 'in'), at: t('2026-10-25T23:50:00+01:00'), rules: ber })).toBe('out')
       expect(decideDirection({ prev: ev('2026-10-25T23:50:00+01:00', 'out'), at: t('2026-10-26T00:10:00+01:00'), rules: ber })).toBe('in')
     })
 

@@ -34,6 +34,12 @@ export type ApiErrorCode =
   | 'transport-error'
   | 'unauthorized'
   | 'internal'
+  // attendance exports, roster import, work schedules (issue 12, part B)
+  | 'export-too-large'
+  | 'file-too-large'
+  | 'roster-unreadable'
+  | 'roster-columns'
+  | 'invalid-schedule'
 
 /** Plain, structured-clone and JSON-safe error. */
 export type ApiError = {
