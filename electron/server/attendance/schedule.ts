@@ -24,6 +24,9 @@ function refuse(problem: ScheduleProblem, field: string, message: string): Hadir
   return new HadirError('invalid-schedule', message, { field, problem })
 }
 
+/** A short, safe rendering of a refused value (never walks it: hostile input may be deep or cyclic). */
+const show = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v.slice(0, 40)) : typeof v === 'number' || typeof v === 'boolean' || v === null ? String(v) : typeof v)
+
 /** Minutes of `hhmm` after the work day's start. */
 const intoDay = (hhmm: string, boundaryMin: number): number => (parseHhmm(hhmm, 'time') - boundaryMin + 1440) % 1440
 
@@ -33,19 +36,21 @@ const intoDay = (hhmm: string, boundaryMin: number): number => (parseHhmm(hhmm, 
  * a start or end that is not HH:MM, an end not after the start within the work day (which starts at
  * `dayBoundary`), a tolerance that is not a whole number of minutes from 0 to 120, or weekdays that are
  * not a non-empty list of 1..7. `field` names the schedule in messages (e.g. 'schedule' or a person).
+ * With `dayBoundary` null only the shape is checked, not the order of start and end.
  */
-export function validateSchedule(input: unknown, dayBoundary: string, field = 'schedule'): WorkSchedule {
+export function validateSchedule(input: unknown, dayBoundary: string | null, field = 'schedule'): WorkSchedule {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw refuse('not-an-object', field, `${field} must be an object with start, end, toleranceMin and days`)
   const o = input as Record<string, unknown>
   for (const k of Object.keys(o)) if (!KEYS.has(k)) throw refuse('unknown-field', `${field}.${k}`, `${field} has an unknown field "${k}" (known: start, end, toleranceMin, days)`)
   for (const k of ['start', 'end'] as const) {
     const v = o[k]
-    if (typeof v !== 'string' || !HHMM.test(v)) throw refuse('bad-time', `${field}.${k}`, `${field}.${k} must be a time of day as HH:MM (00:00 to 23:59), got ${JSON.stringify(v) ?? String(v)}`)
+    if (typeof v !== 'string' || !HHMM.test(v)) throw refuse('bad-time', `${field}.${k}`, `${field}.${k} must be a time of day as HH:MM (00:00 to 23:59), got ${show(v)}`)
   }
   const start = o.start as string
   const end = o.end as string
-  const boundary = parseHhmm(dayBoundary, 'dayBoundary')
-  if (intoDay(end, boundary) <= intoDay(start, boundary)) {
+  // null: the shape only (the dispatcher's validator); the order needs the day boundary
+  const boundary = dayBoundary === null ? null : parseHhmm(dayBoundary, 'dayBoundary')
+  if (boundary !== null && intoDay(end, boundary) <= intoDay(start, boundary)) {
     throw refuse(
       'end-before-start',
       `${field}.end`,
@@ -55,10 +60,13 @@ export function validateSchedule(input: unknown, dayBoundary: string, field = 's
   }
   const tol = o.toleranceMin
   if (typeof tol !== 'number' || !Number.isInteger(tol) || tol < 0 || tol > MAX_TOLERANCE_MIN) {
-    throw refuse('tolerance-out-of-range', `${field}.toleranceMin`, `${field}.toleranceMin must be a whole number of minutes from 0 to ${MAX_TOLERANCE_MIN}, got ${JSON.stringify(tol) ?? String(tol)}`)
+    throw refuse('tolerance-out-of-range', `${field}.toleranceMin`, `${field}.toleranceMin must be a whole number of minutes from 0 to ${MAX_TOLERANCE_MIN}, got ${show(tol)}`)
   }
   const days = o.days
-  if (!Array.isArray(days) || days.length === 0 || days.length > 7 || !days.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 1 && d <= 7)) {
+  const weekday = (d: unknown) => typeof d === 'number' && Number.isInteger(d) && d >= 1 && d <= 7
+  // an index loop, not every(): holes of a sparse array must not pass
+  const daysOk = Array.isArray(days) && days.length > 0 && days.length <= 7 && Array.from({ length: days.length }, (_, i) => weekday((days as unknown[])[i])).every(Boolean)
+  if (!daysOk) {
     throw refuse('bad-days', `${field}.days`, `${field}.days must list the weekdays it applies on, 1 (Monday) to 7 (Sunday), at least one`)
   }
   return { start, end, toleranceMin: tol, days: [...new Set(days as number[])].sort((a, b) => a - b) }
