@@ -60,8 +60,8 @@ describe('schedules through the API', () => {
   it('the default schedule and a personal one mark the list, the summary and both exports', async () => {
     await call('settings/update', { schedule: office })
     await call('schedules/set', { personId: 'E2', schedule: { start: '10:00', end: '19:00', toleranceMin: 0, days: [1, 2, 3, 4, 5] } })
-    const ani = [await scan('E1', 'in', '2026-11-27T08:25:00'), await scan('E1', 'out', '2026-11-27T16:30:00')]
-    const budi = [await scan('E2', 'in', '2026-11-27T09:55:00'), await scan('E2', 'out', '2026-11-27T18:59:00')]
+    const ani = [await scan('E1', 'in', '2026-11-27T08:25:00'), await scan('E1', 'out', '2026-11-27T16:30:00')] as const
+    const budi = [await scan('E2', 'in', '2026-11-27T09:55:00'), await scan('E2', 'out', '2026-11-27T18:59:00')] as const
     const range = { from: at('2026-11-27T00:00:00'), to: at('2026-11-28T00:00:00') }
 
     const list = await call('attendance/list', range)
