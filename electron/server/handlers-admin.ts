@@ -172,8 +172,8 @@ export function createAdminHandlers(deps: AdminHandlerDeps): Pick<ServerHandlers
       const rules = settings.rules()
       const lang = args.lang ?? exportLang()
       const events = effectiveRange(args)
-      const days = summarizeDays(events, rules, summaryOptions())
-      if ((args.kind === 'events' ? events.length : days.length) > MAX_EXPORT_ROWS) {
+      // a summary has at most one row per event: the events bound both kinds before any work
+      if (events.length > MAX_EXPORT_ROWS) {
         throw new HadirError('export-too-large', `More than ${MAX_EXPORT_ROWS} rows in this range: export a shorter period or one person`, { limit: MAX_EXPORT_ROWS })
       }
       const label = { from: localIso(args.from, rules.timeZone), to: localIso(args.to, rules.timeZone) }
@@ -182,7 +182,7 @@ export function createAdminHandlers(deps: AdminHandlerDeps): Pick<ServerHandlers
       const table =
         args.kind === 'events'
           ? eventsTable(events, { ...ctx, marksOf: marksLookup(events, rules) }, label)
-          : summaryTable(days, ctx, label)
+          : summaryTable(summarizeDays(events, rules, summaryOptions()), ctx, label)
       const day = (ms: number) => localIso(ms, rules.timeZone).slice(0, 10)
       const format = args.format ?? 'csv'
       const filename = `hadir-${exportWord(lang, args.kind === 'events' ? 'file.events' : 'file.summary')}-${day(args.from)}_${day(args.to - 1)}.${format}`

@@ -6,6 +6,7 @@ import {
   localIso,
   utcOffsetMinutes,
   validateRules,
+  wallClock,
   withinCooldown,
   workDay,
   type AttendanceRules,
@@ -306,5 +307,21 @@ describe('withinCooldown', () => {
     expect(withinCooldown(1_000, 1_000, 0)).toBe(false)
     expect(withinCooldown(null, 1_000, 60_000)).toBe(false)
     expect(withinCooldown(undefined, 1_000, 60_000)).toBe(false)
+  })
+})
+
+describe('wallClock (offsets cached per quarter hour)', () => {
+  it('equals Intl for every 7 minutes around DST changes and in odd-offset zones', () => {
+    const zones = ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Asia/Kathmandu', 'Asia/Jakarta', 'America/Santiago']
+    const spans = [Date.UTC(2026, 2, 7), Date.UTC(2026, 2, 28), Date.UTC(2026, 3, 4), Date.UTC(2026, 9, 3), Date.UTC(2026, 9, 24), Date.UTC(2026, 10, 1)]
+    for (const timeZone of zones) {
+      const f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23' })
+      for (const from of spans) {
+        for (let ms = from; ms < from + 2 * 86_400_000; ms += 7 * 60_000 + 13_000) {
+          const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, Number(x.value)]))
+          expect(wallClock(ms, timeZone), `${timeZone} ${new Date(ms).toISOString()}`).toEqual({ year: p.year, month: p.month, day: p.day, hour: p.hour, minute: p.minute, second: p.second })
+        }
+      }
+    }
   })
 })
