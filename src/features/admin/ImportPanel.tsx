@@ -12,7 +12,7 @@ import { errorText, te } from '../enroll/messages'
 import { errorText as adminErrorText } from './errors'
 import { ta } from './messages'
 import { RosterReportView } from './RosterReportView'
-import { ROSTER_FILE, rosterArgs } from './roster-upload'
+import { atFolderTop, ROSTER_IN_FOLDER, rosterArgs } from './roster-upload'
 
 /**
  * Photo import: files for one person (picker and drag-and-drop), or, without `person`, a folder of
@@ -59,10 +59,12 @@ export function ImportPanel({ api, token, lang, person, onDone }: ImportPanelPro
     }
   }
 
-  const run = async (files: File[]) => {
+  const run = async (picked: File[]) => {
+    let files = picked
     if (!person) {
       // an employee list at the top of the folder names the people before their photos come in
-      const lists = files.filter((f) => ROSTER_FILE.test(f.name) && personOfPath((f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name) === null)
+      const lists = picked.filter((f) => ROSTER_IN_FOLDER.test(f.name) && atFolderTop((f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name))
+      files = picked.filter((f) => !lists.includes(f))
       const list = lists[0]
       if (list && !(await importRoster(list, list.name))) return
     }

@@ -5,8 +5,11 @@
  */
 export type RosterArgs = { fileName: string; data: string; encoding?: 'gzip' }
 
-/** Roster files the admin can pick or put in a photo folder. */
-export const ROSTER_FILE = /\.(csv|txt|xlsx)$/i
+/** Roster files a photo folder may hold at its top, imported before the photos (not .txt: notes are common there). */
+export const ROSTER_IN_FOLDER = /\.(csv|xlsx)$/i
+
+/** A file at the top of a picked folder ('photos/karyawan.csv'), not inside a person's folder. */
+export const atFolderTop = (relativePath: string): boolean => relativePath.split('/').filter(Boolean).length <= 2
 
 export function bytesToBase64(bytes: Uint8Array): string {
   let bin = ''
