@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { HadirError } from '../../../src/shared/api/result'
+import { errorOf } from '../testing/hadir-error'
 import type { ExportLang } from '../../../src/shared/api/contract'
 import { attendanceCsv, csvCell, summaryCsv, type CsvSeparator, type ExportEvent } from './export-csv'
 import { EXPORT_WORDS } from './export-labels'
@@ -65,16 +65,6 @@ function read(csv: string, sep: CsvSeparator = ','): string[][] {
   expect(csv.charCodeAt(0)).toBe(0xfeff)
   expect([...Buffer.from(csv, 'utf8').subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
   return parseCsv(csv.slice(1), sep)
-}
-
-function errorOf(fn: () => unknown): HadirError {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof HadirError) return e
-    throw e
-  }
-  throw new Error('expected a HadirError')
 }
 
 const t = (iso: string): number => Date.parse(iso)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { HadirError } from '../../../src/shared/api/result'
+import { errorOf } from '../testing/hadir-error'
 import {
   DEFAULT_RULES,
   decideDirection,
@@ -20,16 +20,6 @@ const t = (iso: string): number => {
 }
 const rules = (over: AttendanceRulesInput = {}): AttendanceRules => validateRules(over)
 const H = 3_600_000
-
-function errorOf(fn: () => unknown): HadirError {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof HadirError) return e
-    throw e
-  }
-  throw new Error('expected a HadirError')
-}
 
 describe('validateRules', () => {
   it('fills defaults (toggle, 60 s, 00:00, the system zone, check-in until 12:00)', () => {

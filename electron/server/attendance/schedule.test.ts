@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { HadirError } from '../../../src/shared/api/result'
+import { errorOf } from '../testing/hadir-error'
 import type { WorkSchedule } from '../../../src/shared/domain/types'
 import { decideDirection, validateRules, zonedInstant } from './rules'
 import { isoWeekday, scheduledTimes, validateSchedule } from './schedule'
@@ -12,16 +12,6 @@ const jakarta = validateRules({ timeZone: 'Asia/Jakarta' })
 const office: WorkSchedule = { start: '08:00', end: '17:00', toleranceMin: 10, days: [1, 2, 3, 4, 5] }
 const ev = (id: string, direction: 'in' | 'out', iso: string, personId = 'E1'): SummaryEvent => ({ id, personId, personName: 'Ani', direction, at: t(iso) })
 
-function refusal(fn: () => unknown): HadirError {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof HadirError) return e
-    throw e
-  }
-  throw new Error('expected a HadirError')
-}
-
 describe('validateSchedule', () => {
   it('accepts a day schedule and cleans the weekdays', () => {
     expect(validateSchedule({ start: '08:00', end: '17:00', toleranceMin: 0, days: [5, 1, 1, 3] }, '00:00')).toEqual({ start: '08:00', end: '17:00', toleranceMin: 0, days: [1, 3, 5] })
@@ -29,7 +19,7 @@ describe('validateSchedule', () => {
 
   it('refuses an end before (or at) the start with a stable code and the problem', () => {
     for (const end of ['07:00', '08:00']) {
-      const e = refusal(() => validateSchedule({ ...office, end }, '00:00'))
+      const e = errorOf(() => validateSchedule({ ...office, end }, '00:00'))
       expect(e.code).toBe('invalid-schedule')
       expect(e.details).toEqual({ field: 'schedule.end', problem: 'end-before-start' })
       expect(e.message).toMatch(/must come after the start/)
@@ -38,7 +28,7 @@ describe('validateSchedule', () => {
 
   it('a night shift is valid once the work day starts before it (day boundary)', () => {
     const night = { start: '22:00', end: '06:00', toleranceMin: 15, days: [1, 2, 3, 4, 5, 6, 7] }
-    expect(refusal(() => validateSchedule(night, '00:00')).message).toMatch(/night shift/)
+    expect(errorOf(() => validateSchedule(night, '00:00')).message).toMatch(/night shift/)
     expect(validateSchedule(night, '12:00')).toMatchObject({ start: '22:00', end: '06:00' })
     // the shape alone (the dispatcher's check) does not need the boundary
     expect(validateSchedule(night, null)).toMatchObject({ start: '22:00' })
@@ -46,13 +36,13 @@ describe('validateSchedule', () => {
 
   it('refuses a tolerance out of 0..120 or not whole, bad times, bad weekdays, unknown fields', () => {
     for (const toleranceMin of [-1, 121, 1.5, '10', null]) {
-      expect(refusal(() => validateSchedule({ ...office, toleranceMin }, '00:00')).details).toEqual({ field: 'schedule.toleranceMin', problem: 'tolerance-out-of-range' })
+      expect(errorOf(() => validateSchedule({ ...office, toleranceMin }, '00:00')).details).toEqual({ field: 'schedule.toleranceMin', problem: 'tolerance-out-of-range' })
     }
     expect(validateSchedule({ ...office, toleranceMin: 120 }, '00:00').toleranceMin).toBe(120)
-    for (const start of ['8:00', '24:00', '08:60', 800, undefined]) expect(refusal(() => validateSchedule({ ...office, start }, '00:00')).details).toMatchObject({ problem: 'bad-time' })
-    for (const days of [[], [0], [8], [1.5], 'weekdays', [1, 2, 3, 4, 5, 6, 7, 1]]) expect(refusal(() => validateSchedule({ ...office, days }, '00:00')).details).toMatchObject({ problem: 'bad-days' })
-    expect(refusal(() => validateSchedule({ ...office, lunch: 60 }, '00:00')).details).toMatchObject({ problem: 'unknown-field' })
-    expect(refusal(() => validateSchedule('08-17', '00:00')).details).toMatchObject({ problem: 'not-an-object' })
+    for (const start of ['8:00', '24:00', '08:60', 800, undefined]) expect(errorOf(() => validateSchedule({ ...office, start }, '00:00')).details).toMatchObject({ problem: 'bad-time' })
+    for (const days of [[], [0], [8], [1.5], 'weekdays', [1, 2, 3, 4, 5, 6, 7, 1]]) expect(errorOf(() => validateSchedule({ ...office, days }, '00:00')).details).toMatchObject({ problem: 'bad-days' })
+    expect(errorOf(() => validateSchedule({ ...office, lunch: 60 }, '00:00')).details).toMatchObject({ problem: 'unknown-field' })
+    expect(errorOf(() => validateSchedule('08-17', '00:00')).details).toMatchObject({ problem: 'not-an-object' })
   })
 })
 

@@ -7,7 +7,8 @@ import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Database as Db } from 'better-sqlite3'
 import type { RosterReport } from '../../../src/shared/api/contract'
-import { HadirError } from '../../../src/shared/api/result'
+import type { HadirError } from '../../../src/shared/api/result'
+import { rejectionOf } from '../testing/hadir-error'
 import { openDb } from '../db/open-db'
 import { applyRoster, MAX_ROSTER_BYTES, readRosterTable, rosterBytes } from './roster-import'
 
@@ -49,16 +50,6 @@ async function xlsxOf(rows: unknown[][]): Promise<Buffer> {
   const ws = wb.addWorksheet('Karyawan')
   for (const r of rows) ws.addRow(r)
   return Buffer.from(await wb.xlsx.writeBuffer())
-}
-
-async function refusal(p: Promise<unknown>): Promise<HadirError> {
-  try {
-    await p
-  } catch (e) {
-    if (e instanceof HadirError) return e
-    throw e
-  }
-  throw new Error('expected a HadirError')
 }
 
 describe('roster import', () => {
@@ -152,12 +143,12 @@ describe('roster import', () => {
 
   it('a file without an id or name column, an empty file, a damaged .xlsx: clear codes, nothing written', async () => {
     const before = peopleOnDisk()
-    const noName = await refusal(importBytes(Buffer.from('id;alamat\r\nE1;Jl. Merdeka\r\n')))
+    const noName = await rejectionOf(importBytes(Buffer.from('id;alamat\r\nE1;Jl. Merdeka\r\n')))
     expect(noName.code).toBe('roster-columns')
     expect(noName.message).toMatch(/no name \(Nama \/ Name\) column; found: "id", "alamat"/)
-    expect((await refusal(importBytes(Buffer.alloc(0)))).code).toBe('roster-unreadable')
+    expect((await rejectionOf(importBytes(Buffer.alloc(0)))).code).toBe('roster-unreadable')
     const xlsx = await xlsxOf([['id', 'name'], ['E1', 'A']])
-    expect((await refusal(importBytes(xlsx.subarray(0, xlsx.length - 200)))).code).toBe('roster-unreadable')
+    expect((await rejectionOf(importBytes(xlsx.subarray(0, xlsx.length - 200)))).code).toBe('roster-unreadable')
     expect(peopleOnDisk()).toEqual(before)
   })
 

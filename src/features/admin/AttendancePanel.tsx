@@ -8,6 +8,7 @@ import { downloadBase64, downloadText } from './download'
 import { errorText } from './errors'
 import { ta, type AdminMessageKey } from './messages'
 import type { Lang } from '../../i18n/messages'
+import { PersonOptions } from './PersonOptions'
 import { Dialog, NoticeLine, useLang, type Notice } from './ui'
 
 type ViewKind = 'events' | 'summary'
@@ -125,12 +126,7 @@ export function AttendancePanel({ api }: { api: ApiClient }) {
         <label className="admin-field">
           <span>{ta(lang, 'att.person')}</span>
           <select className="admin-input" data-testid="att-person" value={personId} onChange={(e) => setPersonId(e.target.value)}>
-            <option value="">{ta(lang, 'common.all')}</option>
-            {people.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name} ({p.id})
-              </option>
-            ))}
+            <PersonOptions people={people} first={ta(lang, 'common.all')} />
           </select>
         </label>
         {view === 'events' ? (
@@ -472,12 +468,7 @@ function AddScanDialog({ api, lang, people, defaultPersonId, onCancel, onDone }:
         <label className="admin-field">
           <span>{ta(lang, 'att.person')}</span>
           <select className="admin-input" data-testid="add-scan-person" value={personId} onChange={(e) => setPersonId(e.target.value)}>
-            <option value="">—</option>
-            {people.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name} ({p.id})
-              </option>
-            ))}
+            <PersonOptions people={people} first="—" />
           </select>
         </label>
         <label className="admin-field">

@@ -6,6 +6,7 @@ import { adminInvoke } from './admin-api'
 import { isHourMinute } from './dates'
 import { errorText } from './errors'
 import { ta, type AdminMessageKey } from './messages'
+import { PersonOptions } from './PersonOptions'
 import { NoticeLine, useLang, type Notice } from './ui'
 
 /** A schedule as typed in the form (text fields), before it is checked. */
@@ -181,12 +182,7 @@ export function SchedulePanel({ api }: { api: ApiClient }) {
             setPersonDraft(draftOf(own.find((o) => o.personId === e.target.value)?.schedule))
           }}
         >
-          <option value="">—</option>
-          {people.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name} ({p.id})
-            </option>
-          ))}
+          <PersonOptions people={people} first="—" />
         </select>
       </label>
       {personId ? (
