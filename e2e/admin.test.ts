@@ -109,9 +109,10 @@ test.describe('admin at the kiosk (web host, fake camera)', () => {
       const csv = readFileSync((await download.path()) as string, 'utf8')
       expect(csv.charCodeAt(0)).toBe(0xfeff)
       const lines = csv.slice(1).split('\r\n').filter(Boolean)
-      expect(lines[0]).toBe('employee_id,name,work_day,direction,time,source,similarity,reason,corrects')
+      // English UI: comma separated, English headers, local date/time text (issue 12: not ISO with an offset)
+      expect(lines[0]).toBe('Employee ID,Name,Department,Work day,Direction,Time,Source,Similarity,Late (minutes),Left early (minutes),No check-out (past limit),Reason,Corrects')
       expect(lines).toHaveLength(2)
-      expect(lines[1]).toMatch(/^E100,Colin Powell,\d{4}-\d\d-\d\d,in,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d,kiosk,0\.\d{3},,$/)
+      expect(lines[1]).toMatch(/^E100,Colin Powell,Diplomacy,\d{4}-\d\d-\d\d,In,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,Kiosk,0\.\d{3},,,No,,$/)
 
       // correct it to a check-out with a reason; the original is kept and the audit shows it
       await page.getByTestId(`correct-${eventId}`).click()

@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { gzipSync } from 'node:zlib'
 import { basename, extname, join } from 'node:path'
 import type { ApiArgs, ApiData, ApiMethod } from '../../src/shared/api/contract'
 import { HadirError, toApiError, type ApiError } from '../../src/shared/api/result'
@@ -16,6 +17,8 @@ export const usage = `usage: npm run --silent cli -- <command> [options]
   enroll <dir> [--db FILE]        enroll <dir>/<person-id>/*.{jpg,jpeg,png} (folder name = id and name)
   identify <file...> [--db FILE]  one JSON line per file
   people [--db FILE]              list enrolled people
+  roster <file> [--db FILE]       import people from an employee list (.csv/.xlsx: id, name, department);
+                                  all or nothing: with an error row nothing is imported (exit 1)
   delete <person-id> [--db FILE]  delete a person and their face templates
   liveness <file...>              one JSON line per file: the single-frame passive liveness decision
   liveness --track <f1> <f2>...   one JSON line: the decision over the frames of one presentation (live | challenge | spoof) [--fps N]
@@ -105,6 +108,22 @@ export async function runCommand(command: string, args: string[], io: CliIo): Pr
         app.close()
       }
       return 0
+    }
+    case 'roster': {
+      const [file] = positional
+      if (!file || positional.length !== 1) throw new HadirError('invalid-args', 'roster needs exactly one file (.csv or .xlsx)')
+      if (!existsSync(file)) throw new HadirError('not-found', `no such file: ${file}`)
+      const bytes = readFileSync(file)
+      const isZip = bytes.subarray(0, 2).toString('latin1') === 'PK'
+      const app = await openApp(db)
+      try {
+        // the same call as the admin screen: CSV gzipped so a large list fits one call
+        const r = await app.call('people/import-roster', { fileName: basename(file), ...(isZip ? { data: bytes.toString('base64') } : { data: gzipSync(bytes).toString('base64'), encoding: 'gzip' }) })
+        io.out(JSON.stringify({ applied: r.applied, format: r.format, separator: r.separator, counts: r.counts, errors: r.rows.filter((x) => x.status === 'error') }))
+        return r.applied ? 0 : 1
+      } finally {
+        app.close()
+      }
     }
     case 'delete': {
       const [personId] = positional

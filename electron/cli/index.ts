@@ -3,6 +3,7 @@
  *   npm run --silent cli -- enroll <dir> [--db FILE]
  *   npm run --silent cli -- identify <file...> [--db FILE]
  *   npm run --silent cli -- people [--db FILE]
+ *   npm run --silent cli -- roster <file.csv|file.xlsx> [--db FILE]
  *   npm run --silent cli -- delete <person-id> [--db FILE]
  *   npm run --silent cli -- backup [--db FILE]
  *   npm run --silent cli -- restore <backup-file> [--db FILE]

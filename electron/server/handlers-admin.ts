@@ -1,13 +1,19 @@
 import { statfsSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { Database } from 'better-sqlite3'
-import type { Diagnostics } from '../../src/shared/api/contract'
+import type { Diagnostics, ExportLang } from '../../src/shared/api/contract'
 import { HadirError } from '../../src/shared/api/result'
 import type { AttendanceRow, ModelTag } from '../../src/shared/domain/types'
 import type { AdminAuth } from './admin/admin-auth'
-import { attendanceCsv, summaryCsv } from './attendance/export-csv'
+import { tableCsv } from './attendance/export-csv'
+import { exportWord } from './attendance/export-labels'
+import { eventsTable, summaryTable, type TableContext } from './attendance/export-table'
+import { tableXlsx, XLSX_MIME } from './attendance/export-xlsx'
 import { localIso } from './attendance/rules'
-import { summarizeDays } from './attendance/summary'
+import { validateSchedule } from './attendance/schedule'
+import { eventMarks, summarizeDays, type SummaryOptions } from './attendance/summary'
+import { applyRoster, readRosterTable, rosterBytes } from './roster/roster-import'
+import { listPersonSchedules, personScheduleMap, setPersonSchedule } from './store/schedule-store'
 import { attemptSource, type HandlerContext, type ServerHandlers } from './handler-types'
 import type { FaceIndex } from './recognition/face-index'
 import type { SettingsService } from './settings'
@@ -31,7 +37,13 @@ export type AdminHandlerDeps = {
   dbFile: string
   /** the verified model files, for diagnostics */
   models: () => Diagnostics['models']
+  /** the host's UI language (exports' default when the settings say 'auto') */
+  locale?: ExportLang
 }
+
+/** Most rows one export may hold (50,000 measured: see README). */
+export const MAX_EXPORT_ROWS = 200_000
+const DAY_MS = 86_400_000
 
 type AdminMethods =
   | 'admin/status'
@@ -52,6 +64,9 @@ type AdminMethods =
   | 'attendance/export'
   | 'audit/list'
   | 'diagnostics/get'
+  | 'people/import-roster'
+  | 'schedules/list'
+  | 'schedules/set'
 
 const actorOf = (ctx: HandlerContext): string => ctx.actor ?? (ctx.transport === 'direct' ? 'cli' : `admin@${ctx.transport}`)
 
@@ -71,6 +86,21 @@ export function createAdminHandlers(deps: AdminHandlerDeps): Pick<ServerHandlers
 
   const effectiveRange = (args: { from: number; to: number; personId?: string }) =>
     listAttendanceRows(db, { from: args.from, to: args.to, ...(args.personId ? { personId: args.personId } : {}), limit: null })
+  /** schedules (a person's own, else the office default) and the clock, for summaries and marks */
+  const summaryOptions = (): SummaryOptions => {
+    const own = personScheduleMap(db)
+    const fallback = settings.schedule()
+    return { now: deps.now(), scheduleOf: (id) => own.get(id) ?? fallback }
+  }
+  const marksLookup = (events: Parameters<typeof eventMarks>[0], rules: ReturnType<SettingsService['rules']>) => {
+    const marks = eventMarks(events, rules, summaryOptions())
+    return (id: string) => marks.get(id)
+  }
+  /** the export's language when the caller does not say: the settings' language, else the host's */
+  const exportLang = (): ExportLang => {
+    const l = settings.get().language
+    return l === 'id' || l === 'en' ? l : (deps.locale ?? 'en')
+  }
 
   return {
     'admin/status': (_args, ctx) => auth.status(attemptSource(ctx)),
@@ -112,7 +142,16 @@ export function createAdminHandlers(deps: AdminHandlerDeps): Pick<ServerHandlers
 
     'attendance/list': (args) => {
       const { token: _t, ...q } = args
-      return listAttendanceRows(db, q).map(({ createdAt: _c, ...r }) => r)
+      const rows = listAttendanceRows(db, q)
+      if (rows.length === 0) return []
+      // marks need each listed row's whole work day (all directions): a day either side covers it
+      const ats = rows.map((r) => r.at)
+      const around = listAttendanceRows(db, { from: Math.min(...ats) - 2 * DAY_MS, to: Math.max(...ats) + 2 * DAY_MS, ...(q.personId ? { personId: q.personId } : {}), limit: null })
+      const marksOf = marksLookup(around, settings.rules())
+      return rows.map(({ createdAt: _c, ...r }) => {
+        const m = marksOf(r.id)
+        return m ? { ...r, marks: m } : r
+      })
     },
     'attendance/correct': (args, ctx) => {
       const e = correctAttendance(
@@ -133,19 +172,42 @@ export function createAdminHandlers(deps: AdminHandlerDeps): Pick<ServerHandlers
       const { createdAt: _c, ...rest } = r
       return rest
     },
-    'attendance/summary': (args) => summarizeDays(effectiveRange(args), settings.rules()),
-    'attendance/export': (args) => {
+    'attendance/summary': (args) => summarizeDays(effectiveRange(args), settings.rules(), summaryOptions()),
+    'attendance/export': async (args) => {
       const rules = settings.rules()
+      const lang = args.lang ?? exportLang()
       const events = effectiveRange(args)
-        .slice()
-        .sort((a, b) => a.at - b.at)
+      // a summary has at most one row per event: the events bound both kinds before any work
+      if (events.length > MAX_EXPORT_ROWS) {
+        throw new HadirError('export-too-large', `More than ${MAX_EXPORT_ROWS} rows in this range: export a shorter period or one person`, { limit: MAX_EXPORT_ROWS })
+      }
       const label = { from: localIso(args.from, rules.timeZone), to: localIso(args.to, rules.timeZone) }
-      const csv = args.kind === 'events' ? attendanceCsv(events, rules, label) : summaryCsv(summarizeDays(events, rules), rules, label)
+      const departments = new Map((db.prepare('SELECT id, department FROM people').all() as { id: string; department: string | null }[]).map((p) => [p.id, p.department]))
+      const ctx: TableContext = { rules, lang, departmentOf: (id) => departments.get(id) ?? null }
+      const table =
+        args.kind === 'events'
+          ? eventsTable(events, { ...ctx, marksOf: marksLookup(events, rules) }, label)
+          : summaryTable(summarizeDays(events, rules, summaryOptions()), ctx, label)
       const day = (ms: number) => localIso(ms, rules.timeZone).slice(0, 10)
-      const filename = `hadir-${args.kind === 'events' ? 'attendance' : 'summary'}-${day(args.from)}_${day(args.to - 1)}.csv`
-      // data rows: lines minus the header (CRLF-terminated lines)
-      const rows = csv.split('\r\n').filter((l) => l.length > 0).length - 1
-      return { filename, csv, rows }
+      const format = args.format ?? 'csv'
+      const filename = `hadir-${exportWord(lang, args.kind === 'events' ? 'file.events' : 'file.summary')}-${day(args.from)}_${day(args.to - 1)}.${format}`
+      if (format === 'xlsx') {
+        const bytes = await tableXlsx(table, rules.timeZone, { created: deps.now() })
+        return { format, filename, mime: XLSX_MIME, rows: table.rows.length, base64: bytes.toString('base64') }
+      }
+      const csv = tableCsv(table, rules.timeZone, { lang, ...(args.separator ? { separator: args.separator } : {}) })
+      return { format, filename, mime: 'text/csv;charset=utf-8', rows: table.rows.length, csv }
+    },
+
+    'people/import-roster': async (args, ctx) => {
+      const table = await readRosterTable(rosterBytes(args.data, args.encoding))
+      const report = applyRoster(db, table, { now: deps.now(), actor: actorOf(ctx), ...(args.dryRun ? { dryRun: true } : {}) })
+      return report
+    },
+    'schedules/list': () => listPersonSchedules(db),
+    'schedules/set': (args, ctx) => {
+      const schedule = args.schedule === null ? null : validateSchedule(args.schedule, settings.rules().dayBoundary)
+      return { personId: args.personId, schedule: setPersonSchedule(db, args.personId, schedule, { now: deps.now(), actor: actorOf(ctx) }) }
     },
 
     'audit/list': (args) => {

@@ -333,6 +333,7 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
     version: deps.hostInfo().version,
     dbFile: deps.dbFile ?? ':memory:',
     models: deps.models ?? (() => []),
+    locale: deps.hostInfo().locale,
   })
   const all: ServerHandlers = { ...kiosk, ...admin }
   for (const m of NUDGES) {

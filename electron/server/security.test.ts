@@ -59,6 +59,11 @@ const ALLOWED_CODES = new Set([
   'duplicate-face',
   'empty-export',
   'transport-error',
+  // roster import and schedules (issue 12 part B): refusals of a bad file or schedule
+  'file-too-large',
+  'roster-unreadable',
+  'roster-columns',
+  'invalid-schedule',
 ])
 
 type Transport = 'ipc' | 'http'

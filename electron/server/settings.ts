@@ -1,12 +1,14 @@
 import type { Database } from 'better-sqlite3'
 import type { KioskSettings, LanguageSetting, SettingsPatch } from '../../src/shared/api/contract'
-import type { AttendanceRules, LivenessStrictness } from '../../src/shared/domain/types'
+import type { AttendanceRules, LivenessStrictness, WorkSchedule } from '../../src/shared/domain/types'
 import type { RecognitionConfig, SecurityLevel } from '../../src/shared/face/decide'
 import { HadirError } from '../../src/shared/api/result'
 import { withDbErrors } from './db/sqlite'
 import { open, seal } from './secrets/crypto-box'
 import { dataKeyOf } from './secrets/store-key'
 import { DEFAULT_RULES, validateRules } from './attendance/rules'
+import { validateSchedule } from './attendance/schedule'
+import { personScheduleMap } from './store/schedule-store'
 import { appendAudit } from './store/audit-log'
 import { getSetting, setSetting } from './store/settings-store'
 
@@ -23,6 +25,8 @@ export const SETTINGS_KEYS = {
   startAtLogin: 'kiosk.startAtLogin',
   hrUrl: 'hr.url',
   hrShareTemplates: 'hr.shareTemplates',
+  /** the office's default work schedule (WorkSchedule JSON); absent: none */
+  schedule: 'attendance.schedule',
   /** a secret: stored sealed (`{ "sealed": base64 }`), never returned by the API, never written to the audit log */
   hrKey: 'hr.key',
 } as const
@@ -114,6 +118,8 @@ export type SettingsService = {
   rules(): AttendanceRules
   securityLevel(): SecurityLevel
   strictness(): LivenessStrictness
+  /** the office's default work schedule, null when none */
+  schedule(): WorkSchedule | null
   /** the HR key, for the sync only */
   hrKey(): string | null
   /** stores the changed fields, one audit row each, all in one transaction */
@@ -125,6 +131,7 @@ export function createSettings(db: Database, opts: { recognition: RecognitionCon
   const rules = (): AttendanceRules => ({ ...defaultRules(opts.cooldownMs), ...(getSetting<Partial<AttendanceRules>>(db, K.rules) ?? {}) })
   const securityLevel = (): SecurityLevel => getSetting<SecurityLevel>(db, K.securityLevel) ?? opts.recognition.defaultLevel
   const strictness = (): LivenessStrictness => getSetting<LivenessStrictness>(db, K.livenessStrictness) ?? DEFAULT_LIVENESS_STRICTNESS
+  const schedule = (): WorkSchedule | null => getSetting<WorkSchedule>(db, K.schedule) ?? null
   const get = (): KioskSettings => {
     const r = rules()
     return {
@@ -145,6 +152,7 @@ export function createSettings(db: Database, opts: { recognition: RecognitionCon
         keySet: getSetting<unknown>(db, K.hrKey) !== undefined,
         shareTemplates: getSetting<boolean>(db, K.hrShareTemplates) ?? false,
       },
+      schedule: schedule(),
     }
   }
   return {
@@ -152,6 +160,7 @@ export function createSettings(db: Database, opts: { recognition: RecognitionCon
     rules,
     securityLevel,
     strictness,
+    schedule,
     hrKey: () => readSecretSetting(db, K.hrKey),
     update(patch, actor, now) {
       const before = get()
@@ -172,9 +181,20 @@ export function createSettings(db: Database, opts: { recognition: RecognitionCon
           }
           change(K.securityLevel, 'settings.security-level', before.securityLevel, patch.securityLevel)
           change(K.livenessStrictness, 'settings.liveness-strictness', before.livenessStrictness, patch.livenessStrictness)
+          let rulesAfter = before.rules
           if (patch.rules) {
             // the whole rule set must make sense (e.g. window mode's check-in-until is not the day boundary)
-            change(K.rules, 'settings.rules', before.rules, validateRules({ ...before.rules, ...patch.rules }))
+            rulesAfter = validateRules({ ...before.rules, ...patch.rules })
+            change(K.rules, 'settings.rules', before.rules, rulesAfter)
+          }
+          // schedules are read from the work day's start: a new boundary must keep every one valid
+          const scheduleAfter = patch.schedule === undefined ? (before.schedule ?? null) : patch.schedule
+          if (scheduleAfter !== null) validateSchedule(scheduleAfter, rulesAfter.dayBoundary, 'schedule')
+          if (rulesAfter.dayBoundary !== before.rules.dayBoundary) {
+            for (const [personId, own] of personScheduleMap(db)) validateSchedule(own, rulesAfter.dayBoundary, `schedule of ${personId}`)
+          }
+          if (patch.schedule !== undefined) {
+            change(K.schedule, 'settings.schedule', before.schedule ?? null, patch.schedule === null ? null : validateSchedule(patch.schedule, rulesAfter.dayBoundary))
           }
           change(K.language, 'settings.language', before.language, patch.language)
           if (patch.camera) change(K.camera, 'settings.camera', before.camera, { ...before.camera, ...patch.camera })

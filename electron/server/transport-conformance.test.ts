@@ -106,9 +106,44 @@ const CASES: Case[] = [
   {
     name: 'export',
     method: 'attendance/export',
-    args: (s: Session) => ({ ...T(s), from: T0 - 86_400_000, to: T0 + 86_400_000, kind: 'events' }),
-    expect: { ok: true, check: (d) => expect(d).toMatchObject({ rows: 2, csv: expect.stringMatching(/^\uFEFFemployee_id,/) }) },
+    args: (s: Session) => ({ ...T(s), from: T0 - 86_400_000, to: T0 + 86_400_000, kind: 'events', lang: 'en' }),
+    expect: { ok: true, check: (d) => expect(d).toMatchObject({ format: 'csv', rows: 2, csv: expect.stringMatching(/^\uFEFFEmployee ID,Name,/) }) },
   },
+  {
+    name: 'export xlsx (zip entries carry the clock: bytes compared by their tests, not here)',
+    method: 'attendance/export',
+    args: (s: Session) => ({ ...T(s), from: T0 - 86_400_000, to: T0 + 86_400_000, kind: 'summary', format: 'xlsx', lang: 'id' }),
+    expect: { ok: true, check: (d) => expect(d).toMatchObject({ format: 'xlsx', rows: 2, base64: expect.stringMatching(/^UEsDB/), filename: expect.stringMatching(/^hadir-ringkasan-.*\.xlsx$/) }) },
+  },
+  {
+    name: "export csv in the host's language (Indonesian): semicolons",
+    method: 'attendance/export',
+    args: (s: Session) => ({ ...T(s), from: T0 - 86_400_000, to: T0 + 86_400_000, kind: 'events' }),
+    expect: { ok: true, check: (d) => expect(d).toMatchObject({ format: 'csv', rows: 2, csv: expect.stringMatching(/^\uFEFFID karyawan;Nama;/) }) },
+  },
+  { name: 'export with a bad separator', method: 'attendance/export', args: (s: Session) => ({ ...T(s), from: T0, to: T0 + 1, kind: 'events', separator: '|' }), expect: { ok: false, code: 'invalid-args' } },
+  {
+    name: 'roster dry run',
+    method: 'people/import-roster',
+    args: (s: Session) => ({ ...T(s), fileName: 'r.csv', data: Buffer.from('\uFEFFID karyawan;Nama;Departemen\r\nE1;Ani Rahma;Gudang\r\nE7;Citra;\r\n').toString('base64'), dryRun: true }),
+    expect: { ok: true, check: (d) => expect(d).toMatchObject({ applied: false, dryRun: true, separator: ';', counts: { rows: 2, create: 1, update: 1, errors: 0 } }) },
+  },
+  {
+    name: 'roster with a duplicate id: nothing imported',
+    method: 'people/import-roster',
+    args: (s: Session) => ({ ...T(s), fileName: 'r.csv', data: Buffer.from('id,name\r\nE7,Citra\r\nE7,Dewi\r\n').toString('base64') }),
+    expect: { ok: true, check: (d) => expect(d).toMatchObject({ applied: false, counts: { errors: 1 }, rows: [{ status: 'create' }, { status: 'error', problem: 'duplicate-id', duplicateOf: 2 }] }) },
+  },
+  { name: 'roster without a name column', method: 'people/import-roster', args: (s: Session) => ({ ...T(s), fileName: 'r.csv', data: Buffer.from('id;x\r\nE7;y\r\n').toString('base64') }), expect: { ok: false, code: 'roster-columns' } },
+  {
+    name: 'personal schedule',
+    method: 'schedules/set',
+    args: (s: Session) => ({ ...T(s), personId: 'E2', schedule: { start: '09:00', end: '18:00', toleranceMin: 5, days: [1, 2, 3] } }),
+    expect: { ok: true, check: (d) => expect(d).toEqual({ personId: 'E2', schedule: { start: '09:00', end: '18:00', toleranceMin: 5, days: [1, 2, 3] } }) },
+  },
+  { name: 'schedule ending before it starts', method: 'schedules/set', args: (s: Session) => ({ ...T(s), personId: 'E2', schedule: { start: '18:00', end: '09:00', toleranceMin: 5, days: [1] } }), expect: { ok: false, code: 'invalid-schedule' } },
+  { name: 'schedule tolerance out of range', method: 'settings/update', args: (s: Session) => ({ ...T(s), schedule: { start: '08:00', end: '17:00', toleranceMin: 500, days: [1] } }), expect: { ok: false, code: 'invalid-schedule' } },
+  { name: 'list personal schedules', method: 'schedules/list', args: T, expect: { ok: true, check: (d) => expect(d).toMatchObject([{ personId: 'E2', personName: 'Budi', schedule: { start: '09:00' } }]) } },
   { name: 'export an empty range', method: 'attendance/export', args: (s: Session) => ({ ...T(s), from: T0 + 9e8, to: T0 + 1e9, kind: 'summary' }), expect: { ok: false, code: 'empty-export' } },
   { name: 'audit', method: 'audit/list', args: (s: Session) => ({ ...T(s), subject: 'E1' }), expect: { ok: true, check: (d) => expect((d as unknown[]).length).toBeGreaterThan(0) } },
   { name: 'diagnostics', method: 'diagnostics/get', args: T, expect: { ok: true, check: (d) => expect(d).toMatchObject({ counts: { people: 2, templates: 2 }, outbox: { pending: 3 } }) } },
@@ -159,7 +194,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 function normalise(v: unknown): unknown {
   if (typeof v === 'string') return v.replace(new RegExp(UUID.source.slice(1, -1), 'g'), '<uuid>')
   if (Array.isArray(v)) return v.map(normalise)
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'token' || k === 'corrects' || k === 'disk' || k === 'sizeBytes' || k === 'nextAttemptAt' ? '<varies>' : normalise(x)]))
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'token' || k === 'corrects' || k === 'base64' || k === 'disk' || k === 'sizeBytes' || k === 'nextAttemptAt' ? '<varies>' : normalise(x)]))
   return v
 }
 

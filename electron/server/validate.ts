@@ -2,6 +2,8 @@ import type { ApiArgs, ApiMethod, EmbeddingInput, LanguageSetting, SettingsPatch
 import type { AttendanceRules, ChallengeKind, CheckInMode, Direction, LivenessEvidence, LivenessReason, LivenessStrictness } from '../../src/shared/domain/types'
 import { SECURITY_LEVELS, type SecurityLevel } from '../../src/shared/face/decide'
 import { HadirError } from '../../src/shared/api/result'
+import type { WorkSchedule } from '../../src/shared/domain/types'
+import { validateSchedule } from './attendance/schedule'
 
 /**
  * Hand-written argument validators, one per method. Each returns a fresh object holding only
@@ -15,6 +17,9 @@ export const MAX_EMBEDDING_DIM = 4096
 export const MAX_ID_LENGTH = 64
 export const MAX_NAME_LENGTH = 200
 export const MAX_LIST_LIMIT = 10_000
+/** Base64 characters of a roster file in one call (under the web host's 1 MiB body; CSV travels gzipped). */
+export const MAX_ROSTER_DATA_CHARS = 1_000_000
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
 /** Frames of one tracked face the kiosk may send for one decision. */
 export const MAX_TRACK_FRAMES = 10
 
@@ -307,8 +312,16 @@ function rulesPatch(v: unknown): Partial<AttendanceRules> | undefined {
       dayBoundary: hhmm('dayBoundary'),
       timeZone,
       checkInUntil: hhmm('checkInUntil'),
+      openLimitMs: num(o, 'openLimitMs', { min: 3600_000, max: 24 * 3600_000, integer: true }),
     },
   )
+}
+
+/** A work schedule's shape (validateSchedule without the day boundary; the handler checks the order). */
+function schedule(v: unknown, field: string): WorkSchedule | null | undefined {
+  if (v === undefined) return undefined
+  if (v === null) return null
+  return validateSchedule(v, null, field)
 }
 
 function hrUrl(o: Obj): string | null | undefined {
@@ -356,6 +369,8 @@ function settingsPatch(o: Obj): SettingsPatch {
       startAtLogin: bool(o, 'startAtLogin'),
     },
   )
+  const sched = schedule(o.schedule, 'schedule')
+  if (sched !== undefined) patch.schedule = sched
   const url = hrUrl(o)
   if (url !== undefined) patch.hrUrl = url
   if (hrKey !== undefined) patch.hrKey = hrKey
@@ -480,7 +495,15 @@ export const VALIDATORS: Validators = {
     const r = range(o, true) as { from: number; to: number }
     const kind = oneOf(o, 'kind', ['events', 'summary'] as const)
     if (!kind) throw bad('kind must be events or summary', 'kind')
-    return withOptional({ ...token(o), ...r, kind }, { personId: str(o, 'personId', MAX_ID_LENGTH, { optional: true, trim: true }) })
+    return withOptional(
+      { ...token(o), ...r, kind },
+      {
+        personId: str(o, 'personId', MAX_ID_LENGTH, { optional: true, trim: true }),
+        format: oneOf(o, 'format', ['csv', 'xlsx'] as const),
+        lang: oneOf(o, 'lang', ['id', 'en'] as const),
+        separator: oneOf(o, 'separator', [',', ';'] as const),
+      },
+    )
   },
   'audit/list': (args) => {
     const o = object(args, true)
@@ -505,4 +528,23 @@ export const VALIDATORS: Validators = {
   },
   'sync/now': (args) => token(object(args, true)),
   'app/quit': (args) => token(object(args, true)),
+  'people/import-roster': (args) => {
+    const o = object(args, false)
+    const data = o.data
+    if (typeof data !== 'string' || data.length === 0) throw bad('data must be the file in base64', 'data')
+    if (data.length > MAX_ROSTER_DATA_CHARS) {
+      throw new HadirError('file-too-large', `The roster file is too large to send (${data.length} base64 characters, at most ${MAX_ROSTER_DATA_CHARS})`, { field: 'data', limit: MAX_ROSTER_DATA_CHARS })
+    }
+    if (!BASE64.test(data)) throw bad('data must be base64 (A–Z, a–z, 0–9, +, /, =)', 'data')
+    return withOptional(
+      { ...token(o), fileName: str(o, 'fileName', 255, { trim: true }) as string, data },
+      { encoding: oneOf(o, 'encoding', ['gzip'] as const), dryRun: bool(o, 'dryRun') },
+    )
+  },
+  'schedules/list': (args) => token(object(args, true)),
+  'schedules/set': (args) => {
+    const o = object(args, false)
+    if (o.schedule === undefined) throw bad('schedule is required (null removes the person\'s own schedule)', 'schedule')
+    return { ...token(o), personId: personId(o), schedule: schedule(o.schedule, 'schedule') as WorkSchedule | null }
+  },
 }

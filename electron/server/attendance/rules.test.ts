@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { HadirError } from '../../../src/shared/api/result'
+import { errorOf } from '../testing/hadir-error'
 import {
   DEFAULT_RULES,
   decideDirection,
   localIso,
   utcOffsetMinutes,
   validateRules,
+  wallClock,
   withinCooldown,
   workDay,
   type AttendanceRules,
@@ -20,16 +21,6 @@ const t = (iso: string): number => {
 const rules = (over: AttendanceRulesInput = {}): AttendanceRules => validateRules(over)
 const H = 3_600_000
 
-function errorOf(fn: () => unknown): HadirError {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof HadirError) return e
-    throw e
-  }
-  throw new Error('expected a HadirError')
-}
-
 describe('validateRules', () => {
   it('fills defaults (toggle, 60 s, 00:00, the system zone, check-in until 12:00)', () => {
     const r = validateRules({})
@@ -39,6 +30,7 @@ describe('validateRules', () => {
       dayBoundary: '00:00',
       timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
       checkInUntil: '12:00',
+      openLimitMs: 16 * H,
     })
     expect(validateRules(undefined)).toEqual(r)
     expect(DEFAULT_RULES).toEqual(r)
@@ -52,8 +44,10 @@ describe('validateRules', () => {
       dayBoundary: '04:00',
       timeZone: 'Asia/Jakarta',
       checkInUntil: '10:30',
+      openLimitMs: 16 * H,
     })
     expect(validateRules({ cooldownMs: 24 * H }).cooldownMs).toBe(24 * H)
+    expect(validateRules({ openLimitMs: 24 * H }).openLimitMs).toBe(24 * H)
     expect(validateRules({ dayBoundary: '23:59' }).dayBoundary).toBe('23:59')
   })
 
@@ -226,9 +220,9 @@ describe('decideDirection', () => {
       expect(decideDirection({ prev: ev('2026-11-22T22:00:00+07:00', 'in'), at: t('2026-11-23T06:00:00+07:00'), rules: seven })).toBe('out')
     })
 
-    it('over the 25-hour Berlin day the alternation continues', () => {
-      const ber = rules({ timeZone: 'Europe/Berlin' })
-      expect(decideDirection({ prev: ev('2026-10-25T00:10:00+02:00', 'in'), at: t('2026-10-25T23:50:00+01:00'), rules: ber })).toBe('out')
+    it('over the 25-hour Berlin day the alternation continues (with a 24 h open-check-in limit)', () => {
+      const ber = rules({ timeZone: 'Europe/Berlin', openLimitMs: 24 * H })
+      expect(decideDirection({ prev: ev('2026-10-25T01:10:00+02:00', 'in'), at: t('2026-10-25T23:50:00+01:00'), rules: ber })).toBe('out')
       expect(decideDirection({ prev: ev('2026-10-25T23:50:00+01:00', 'out'), at: t('2026-10-26T00:10:00+01:00'), rules: ber })).toBe('in')
     })
 
@@ -303,5 +297,21 @@ describe('withinCooldown', () => {
     expect(withinCooldown(1_000, 1_000, 0)).toBe(false)
     expect(withinCooldown(null, 1_000, 60_000)).toBe(false)
     expect(withinCooldown(undefined, 1_000, 60_000)).toBe(false)
+  })
+})
+
+describe('wallClock (offsets cached per quarter hour)', () => {
+  it('equals Intl for every 7 minutes around DST changes and in odd-offset zones', () => {
+    const zones = ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Asia/Kathmandu', 'Asia/Jakarta', 'America/Santiago']
+    const spans = [Date.UTC(2026, 2, 7), Date.UTC(2026, 2, 28), Date.UTC(2026, 3, 4), Date.UTC(2026, 9, 3), Date.UTC(2026, 9, 24), Date.UTC(2026, 10, 1)]
+    for (const timeZone of zones) {
+      const f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23' })
+      for (const from of spans) {
+        for (let ms = from; ms < from + 2 * 86_400_000; ms += 7 * 60_000 + 13_000) {
+          const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, Number(x.value)]))
+          expect(wallClock(ms, timeZone), `${timeZone} ${new Date(ms).toISOString()}`).toEqual({ year: p.year, month: p.month, day: p.day, hour: p.hour, minute: p.minute, second: p.second })
+        }
+      }
+    }
   })
 })

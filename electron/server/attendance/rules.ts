@@ -35,18 +35,26 @@ export const DEFAULT_RULES: Readonly<AttendanceRules> = Object.freeze({
   dayBoundary: '00:00',
   timeZone: systemTimeZone(),
   checkInUntil: '12:00',
+  openLimitMs: 16 * 3600_000,
 })
+
+/** Bounds of rules.openLimitMs: 1 h to 24 h. */
+export const MIN_OPEN_LIMIT_MS = 3600_000
+export const MAX_OPEN_LIMIT_MS = 24 * 3600_000
+
+/** The open-check-in limit of `rules` (the default when absent). */
+export const openLimitOf = (rules: Pick<AttendanceRules, 'openLimitMs'>): number => rules.openLimitMs ?? (DEFAULT_RULES.openLimitMs as number)
 
 const MODES: readonly AttendanceMode[] = ['toggle', 'window', 'ask']
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/
-const RULE_KEYS = new Set(['mode', 'cooldownMs', 'dayBoundary', 'timeZone', 'checkInUntil'])
+const RULE_KEYS = new Set(['mode', 'cooldownMs', 'dayBoundary', 'timeZone', 'checkInUntil', 'openLimitMs'])
 
 function invalid(field: string, message: string): HadirError {
   return new HadirError('invalid-args', message, { field })
 }
 
 /** Minutes after local midnight of an 'HH:MM' string; throws invalid-args naming `field`. */
-function parseHhmm(value: unknown, field: string): number {
+export function parseHhmm(value: unknown, field: string): number {
   const m = typeof value === 'string' ? HHMM.exec(value) : null
   if (!m) throw invalid(field, `${field} must be a time of day as HH:MM (00:00 to 23:59), got ${JSON.stringify(value) ?? String(value)}`)
   return Number(m[1]) * 60 + Number(m[2])
@@ -85,6 +93,11 @@ export function validateRules(partial: AttendanceRulesInput | null | undefined =
     throw invalid('cooldownMs', `cooldownMs must be a whole number of milliseconds from 0 to ${DAY_MS} (24 hours), got ${String(cooldownMs)}`)
   }
 
+  const openLimitMs = input.openLimitMs ?? openLimitOf(DEFAULT_RULES)
+  if (typeof openLimitMs !== 'number' || !Number.isInteger(openLimitMs) || openLimitMs < MIN_OPEN_LIMIT_MS || openLimitMs > MAX_OPEN_LIMIT_MS) {
+    throw invalid('openLimitMs', `openLimitMs must be a whole number of milliseconds from ${MIN_OPEN_LIMIT_MS} (1 hour) to ${MAX_OPEN_LIMIT_MS} (24 hours), got ${String(openLimitMs)}`)
+  }
+
   const dayBoundary = input.dayBoundary ?? DEFAULT_RULES.dayBoundary
   const boundaryMin = parseHhmm(dayBoundary, 'dayBoundary')
 
@@ -103,7 +116,7 @@ export function validateRules(partial: AttendanceRulesInput | null | undefined =
     )
   }
 
-  return { mode: mode as AttendanceMode, cooldownMs, dayBoundary: dayBoundary as string, timeZone, checkInUntil: checkInUntil as string }
+  return { mode: mode as AttendanceMode, cooldownMs, dayBoundary: dayBoundary as string, timeZone, checkInUntil: checkInUntil as string, openLimitMs }
 }
 
 /** Local wall-clock fields of an instant in a zone. */
@@ -138,14 +151,51 @@ function checkInstant(ms: number, field = 'at'): void {
   if (typeof ms !== 'number' || !Number.isFinite(ms)) throw invalid(field, `${field} must be a time in epoch milliseconds, got ${String(ms)}`)
 }
 
-/** The local date and time of `ms` in `timeZone` (seconds precision). */
-export function wallClock(ms: number, timeZone: string): WallClock {
-  checkInstant(ms)
+/** The local date and time of `ms` in `timeZone` from Intl (seconds precision): exact, about 12 µs. */
+function exactWallClock(ms: number, timeZone: string): WallClock {
   const parts = formatterFor(timeZone).formatToParts(new Date(ms))
   const get = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? ''
   const yearOfEra = Number(get('year'))
   const year = get('era') === 'BC' ? 1 - yearOfEra : yearOfEra
   return { year, month: Number(get('month')), day: Number(get('day')), hour: Number(get('hour')), minute: Number(get('minute')), second: Number(get('second')) }
+}
+
+/** The zone's offset from UTC at `ms`, in ms (seconds precision: old local mean times have odd seconds). */
+const exactOffsetMs = (ms: number, timeZone: string): number => wallAsUtc(exactWallClock(ms, timeZone)) - Math.floor(ms / 1000) * 1000
+
+/**
+ * Offsets per zone and quarter hour (every DST change since 1970 falls on a quarter hour). A bucket
+ * whose start and end offsets differ holds a change: its instants are computed exactly.
+ */
+const BUCKET_MS = 15 * 60_000
+const offsetCache = new Map<string, Map<number, number | null>>()
+const MAX_CACHED_BUCKETS = 200_000
+
+function cachedOffsetMs(ms: number, timeZone: string): number | null {
+  let zone = offsetCache.get(timeZone)
+  if (!zone) {
+    zone = new Map()
+    offsetCache.set(timeZone, zone)
+  }
+  const bucket = Math.floor(ms / BUCKET_MS)
+  let off = zone.get(bucket)
+  if (off === undefined) {
+    const start = exactOffsetMs(bucket * BUCKET_MS, timeZone)
+    off = start === exactOffsetMs(bucket * BUCKET_MS + BUCKET_MS - 1000, timeZone) ? start : null
+    if (zone.size >= MAX_CACHED_BUCKETS) zone.clear()
+    zone.set(bucket, off)
+  }
+  return off
+}
+
+/** The local date and time of `ms` in `timeZone` (seconds precision). */
+export function wallClock(ms: number, timeZone: string): WallClock {
+  checkInstant(ms)
+  formatterFor(timeZone) // refuses an unknown zone before anything is cached for it
+  const off = cachedOffsetMs(ms, timeZone)
+  if (off === null) return exactWallClock(ms, timeZone)
+  const d = new Date(Math.floor(ms / 1000) * 1000 + off)
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() }
 }
 
 /** The wall clock read as if it were UTC: local time as a comparable number of ms. */
@@ -167,6 +217,39 @@ function ymd(year: number, month: number, day: number): string {
 export function utcOffsetMinutes(ms: number, timeZone: string): number {
   const wholeSecond = Math.floor(ms / 1000) * 1000
   return Math.round((wallAsUtc(wallClock(ms, timeZone)) - wholeSecond) / 60_000)
+}
+
+/**
+ * The instant at which the wall clock in `timeZone` reads `minutes` after midnight on the calendar date
+ * `ymdText` ('YYYY-MM-DD'). A wall time skipped by DST resolves to the instant one offset later; a
+ * repeated one to its first occurrence.
+ */
+export function zonedInstant(ymdText: string, minutes: number, timeZone: string): number {
+  const [y, m, d] = ymdText.split('-').map(Number) as [number, number, number]
+  const asUtc = Date.UTC(y, m - 1, d, 0, minutes, 0, 0)
+  // the offsets in force half a day either side cover both sides of any DST change of that night
+  const offsets = new Set([utcOffsetMinutes(asUtc - 12 * 3600_000, timeZone), utcOffsetMinutes(asUtc, timeZone), utcOffsetMinutes(asUtc + 12 * 3600_000, timeZone)])
+  const candidates = [...offsets].map((off) => asUtc - off * 60_000)
+  const exact = candidates.filter((t) => wallAsUtc(wallClock(t, timeZone)) === asUtc)
+  return exact.length > 0 ? Math.min(...exact) : Math.max(...candidates)
+}
+
+/** 'YYYY-MM-DD' shifted by `days` calendar days. */
+export function addDays(ymdText: string, days: number): string {
+  const [y, m, d] = ymdText.split('-').map(Number) as [number, number, number]
+  const t = new Date(Date.UTC(y, m - 1, d + days))
+  return ymd(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate())
+}
+
+/** '2026-11-22 08:01:05': local date and time of `ms` in `timeZone`, without offset (spreadsheets read it as a date). */
+export function localDateTimeText(ms: number, timeZone: string): string {
+  const w = wallClock(ms, timeZone)
+  return `${ymd(w.year, w.month, w.day)} ${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`
+}
+
+/** The wall clock of `ms` in `timeZone` as a UTC Date (what spreadsheet libraries write as a zone-less date cell). */
+export function wallClockDate(ms: number, timeZone: string): Date {
+  return new Date(wallAsUtc(wallClock(ms, timeZone)))
 }
 
 /** '2026-11-22T08:01:05+07:00': local time of `ms` in `timeZone` with that instant's offset ('+00:00' for UTC). */
@@ -229,6 +312,8 @@ export function decideDirection({ prev, at, rules, asked }: DirectionInput): Dir
       checkInstant(prev.at, 'prev.at')
       if (prev.at > at) throw invalid('at', 'the previous event is after this scan: pass the latest event at or before it')
       if (workDay(prev.at, rules) !== workDay(at, rules)) return 'in'
+      // a check-in left open past the limit is not closed by this scan (the summary flags it): a new check-in
+      if (prev.direction === 'in' && at - prev.at > openLimitOf(rules)) return 'in'
       return prev.direction === 'in' ? 'out' : 'in'
     }
     default: {

@@ -30,7 +30,7 @@ describe('summarizeDays', () => {
       ev('E1', 'Siti Nurhaliza', 'in', '2026-11-22T08:00:00+07:00'),
       ev('E1', 'Siti Nurhaliza', 'out', '2026-11-22T16:00:00+07:00'),
     ]
-    expect(summarizeDays(events, jakarta)).toEqual([
+    expect(summarizeDays(events, jakarta)).toMatchObject([
       {
         personId: 'E1',
         personName: 'Siti Nurhaliza',
@@ -99,6 +99,12 @@ describe('summarizeDays', () => {
         workedMs: 5.5 * H,
         events: 2,
         incomplete: false,
+        firstInId: null,
+        lastOutId: null,
+        schedule: null,
+        lateMinutes: null,
+        earlyMinutes: null,
+        openPastLimit: false,
       },
     ])
     const split = summarizeDays(shift, jakarta)
@@ -112,7 +118,7 @@ describe('summarizeDays', () => {
   })
 
   it('counts real elapsed time on DST days (25-hour Berlin day, 23-hour New York day)', () => {
-    const berlin = validateRules({ timeZone: 'Europe/Berlin' })
+    const berlin = validateRules({ timeZone: 'Europe/Berlin', openLimitMs: 24 * H })
     const [long] = summarizeDays([ev('E1', 'Ani', 'in', '2026-10-25T00:30:00+02:00'), ev('E1', 'Ani', 'out', '2026-10-25T23:30:00+01:00')], berlin)
     expect(long).toMatchObject({ day: '2026-10-25', workedMs: 24 * H, incomplete: false })
     // a night shift through the repeated hour, boundary 07:00: 22:00 CEST → 06:00 CET is 9 hours

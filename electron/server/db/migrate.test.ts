@@ -17,7 +17,7 @@ describe('migrate', () => {
     expect(getUserVersion(db)).toBe(0)
     expect(migrate(db)).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION, applied: MIGRATIONS.map((m) => m.version) })
     expect(getUserVersion(db)).toBe(LATEST_SCHEMA_VERSION)
-    expect(tables(db)).toEqual(['admin_attempts', 'attendance_events', 'audit_log', 'face_templates', 'kiosk_sessions', 'outbox', 'pairing_codes', 'people', 'settings', 'sync_state', 'tombstones'])
+    expect(tables(db)).toEqual(['admin_attempts', 'attendance_events', 'audit_log', 'face_templates', 'kiosk_sessions', 'outbox', 'pairing_codes', 'people', 'person_schedules', 'settings', 'sync_state', 'tombstones'])
   })
 
   it('is idempotent', () => {
@@ -54,7 +54,7 @@ describe('migrate', () => {
     const noop = () => {}
     expect(() => checkMigrations([{ version: 20, name: 'a', up: noop }, { version: 10, name: 'b', up: noop }])).toThrow(/increase/)
     expect(() => checkMigrations([{ version: 10, name: 'a', up: noop }, { version: 10, name: 'b', up: noop }])).toThrow(/increase/)
-    expect(() => checkMigrations([{ version: 15, name: 'a', up: noop }])).toThrow(/multiple of 10/)
+    expect(() => checkMigrations([{ version: 13, name: 'a', up: noop }])).toThrow(/multiple of 5/)
     expect(() => checkMigrations(MIGRATIONS)).not.toThrow()
     db = createTestDb(0)
     expect(() => migrate(db, undefined, [{ version: 20, name: 'a', up: noop }, { version: 10, name: 'b', up: noop }])).toThrow()

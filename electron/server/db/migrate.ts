@@ -22,12 +22,15 @@ export function getUserVersion(db: Database): number {
   return db.pragma('user_version', { simple: true }) as number
 }
 
-/** Throws if versions are not positive multiples of 10 in strictly increasing order. */
+/**
+ * Throws if versions are not positive multiples of 5 in strictly increasing order (steps of 10 on main;
+ * work in parallel takes a block of five numbers, e.g. 0075–0079, so its version is a multiple of 5).
+ */
 export function checkMigrations(migrations: readonly Migration[]): void {
   let prev = 0
   for (const m of migrations) {
-    if (!Number.isInteger(m.version) || m.version <= 0 || m.version % 10 !== 0) {
-      throw new Error(`migration ${m.name}: version ${m.version} is not a positive multiple of 10`)
+    if (!Number.isInteger(m.version) || m.version <= 0 || m.version % 5 !== 0) {
+      throw new Error(`migration ${m.name}: version ${m.version} is not a positive multiple of 5`)
     }
     if (m.version <= prev) {
       throw new Error(`migration ${m.name}: version ${m.version} is not greater than ${prev} (versions must increase)`)

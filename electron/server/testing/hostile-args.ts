@@ -213,6 +213,9 @@ export const VALID_EXAMPLES: Record<ApiMethod, Record<string, unknown>> = {
   'sync/retry': { ids: ['no-such-event'] },
   'sync/now': {},
   'app/quit': {},
+  'people/import-roster': { fileName: 'roster.csv', data: Buffer.from('id;nama;departemen\r\nS1;Sec One;Ops\r\n').toString('base64'), dryRun: true },
+  'schedules/list': {},
+  'schedules/set': { personId: 'S9', schedule: { start: '08:00', end: '17:00', toleranceMin: 10, days: [1, 2, 3, 4, 5] } },
 }
 
 type Path = Array<string | number>

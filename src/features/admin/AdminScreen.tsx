@@ -8,6 +8,7 @@ import { AuditPanel } from './AuditPanel'
 import { DiagnosticsPanel } from './DiagnosticsPanel'
 import { ta, type AdminMessageKey } from './messages'
 import { PeoplePanel } from './PeoplePanel'
+import { SchedulePanel } from './SchedulePanel'
 import { SettingsPanel } from './SettingsPanel'
 import { SyncPanel } from './SyncPanel'
 import { useLang } from './ui'
@@ -16,6 +17,7 @@ import { adminInvoke } from './admin-api'
 const TAB_LABEL: Record<AdminTab, AdminMessageKey> = {
   people: 'tab.people',
   attendance: 'tab.attendance',
+  schedules: 'tab.schedules',
   settings: 'tab.settings',
   sync: 'tab.sync',
   diagnostics: 'tab.diagnostics',
@@ -69,6 +71,7 @@ export function AdminScreen({ api }: { api: ApiClient }) {
       <main className="admin-body" role="tabpanel">
         {tab === 'people' ? <PeoplePanel api={api} /> : null}
         {tab === 'attendance' ? <AttendancePanel api={api} /> : null}
+        {tab === 'schedules' ? <SchedulePanel api={api} /> : null}
         {tab === 'settings' ? <SettingsPanel api={api} /> : null}
         {tab === 'sync' ? <SyncPanel api={api} /> : null}
         {tab === 'diagnostics' ? <DiagnosticsPanel api={api} /> : null}

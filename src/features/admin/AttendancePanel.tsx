@@ -4,13 +4,19 @@ import type { AttendanceRow, DaySummary, Direction, Person } from '../../shared/
 import { adminInvoke } from './admin-api'
 import { correctionArgs, isActionable, rowState, type CorrectionDraft } from './attendance-view'
 import { dateRangeToEpoch, formatDuration, formatLocalDateTime, localDateString, localHourMinute, parseLocalDateTime, toDateTimeLocalValue } from './dates'
-import { downloadText } from './download'
+import { downloadBase64, downloadText } from './download'
 import { errorText } from './errors'
 import { ta, type AdminMessageKey } from './messages'
 import type { Lang } from '../../i18n/messages'
+import { PersonOptions } from './PersonOptions'
 import { Dialog, NoticeLine, useLang, type Notice } from './ui'
 
 type ViewKind = 'events' | 'summary'
+type ExportFormat = 'csv' | 'xlsx'
+type Separator = ',' | ';'
+
+/** The CSV separator Excel expects with the language's regional settings (';' where decimals take a comma). */
+export const defaultSeparatorFor = (lang: Lang): Separator => (lang === 'id' ? ';' : ',')
 type DialogState = { kind: 'correct'; row: AttendanceRow } | { kind: 'void'; row: AttendanceRow } | { kind: 'add' } | null
 
 const LIST_LIMIT = 2000
@@ -33,6 +39,8 @@ export function AttendancePanel({ api }: { api: ApiClient }) {
   const [notice, setNotice] = useState<Notice | null>(null)
   const [dialog, setDialog] = useState<DialogState>(null)
   const [busy, setBusy] = useState(false)
+  const [format, setFormat] = useState<ExportFormat>('csv')
+  const [separator, setSeparator] = useState<Separator | null>(null)
 
   const range = dateRangeToEpoch(fromDate, toDate)
   const rangeFrom = range?.from ?? null
@@ -76,12 +84,21 @@ export function AttendancePanel({ api }: { api: ApiClient }) {
     }
     setBusy(true)
     try {
-      const r = await adminInvoke(api, 'attendance/export', { from: rangeFrom, to: rangeTo, ...(personId ? { personId } : {}), kind })
+      const r = await adminInvoke(api, 'attendance/export', {
+        from: rangeFrom,
+        to: rangeTo,
+        ...(personId ? { personId } : {}),
+        kind,
+        format,
+        lang,
+        ...(format === 'csv' ? { separator: separator ?? defaultSeparatorFor(lang) } : {}),
+      })
       if (!r.ok) {
         setNotice({ kind: 'error', text: errorText(lang, r.error) })
         return
       }
-      downloadText(r.data.filename, r.data.csv, 'text/csv;charset=utf-8')
+      if (r.data.format === 'xlsx') downloadBase64(r.data.filename, r.data.base64, r.data.mime)
+      else downloadText(r.data.filename, r.data.csv, r.data.mime)
       setNotice({ kind: 'info', text: ta(lang, 'att.exported', { rows: String(r.data.rows), file: r.data.filename }) })
     } finally {
       setBusy(false)
@@ -109,12 +126,7 @@ export function AttendancePanel({ api }: { api: ApiClient }) {
         <label className="admin-field">
           <span>{ta(lang, 'att.person')}</span>
           <select className="admin-input" data-testid="att-person" value={personId} onChange={(e) => setPersonId(e.target.value)}>
-            <option value="">{ta(lang, 'common.all')}</option>
-            {people.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name} ({p.id})
-              </option>
-            ))}
+            <PersonOptions people={people} first={ta(lang, 'common.all')} />
           </select>
         </label>
         {view === 'events' ? (
@@ -146,6 +158,22 @@ export function AttendancePanel({ api }: { api: ApiClient }) {
         <button type="button" className="admin-btn" data-testid="add-scan" onClick={() => setDialog({ kind: 'add' })}>
           {ta(lang, 'att.add')}
         </button>
+        <label className="admin-field">
+          <span>{ta(lang, 'att.format')}</span>
+          <select className="admin-input" data-testid="export-format" value={format} onChange={(e) => setFormat(e.target.value === 'xlsx' ? 'xlsx' : 'csv')}>
+            <option value="csv">{ta(lang, 'att.format.csv')}</option>
+            <option value="xlsx">{ta(lang, 'att.format.xlsx')}</option>
+          </select>
+        </label>
+        {format === 'csv' ? (
+          <label className="admin-field">
+            <span>{ta(lang, 'att.separator')}</span>
+            <select className="admin-input" data-testid="export-separator" value={separator ?? defaultSeparatorFor(lang)} onChange={(e) => setSeparator(e.target.value === ',' ? ',' : ';')}>
+              <option value=";">{ta(lang, 'att.separator.semicolon')}</option>
+              <option value=",">{ta(lang, 'att.separator.comma')}</option>
+            </select>
+          </label>
+        ) : null}
         <button type="button" className="admin-btn" data-testid="export-events" disabled={busy} onClick={() => void exportCsv('events')}>
           {ta(lang, 'att.export-events')}
         </button>
@@ -174,6 +202,7 @@ export function AttendancePanel({ api }: { api: ApiClient }) {
                   <th>{ta(lang, 'att.col.source')}</th>
                   <th>{ta(lang, 'att.col.similarity')}</th>
                   <th>{ta(lang, 'att.col.reason')}</th>
+                  <th>{ta(lang, 'att.col.marks')}</th>
                   <th>{ta(lang, 'common.actions')}</th>
                 </tr>
               </thead>
@@ -203,6 +232,9 @@ export function AttendancePanel({ api }: { api: ApiClient }) {
                             {ta(lang, 'att.corrected-by', { by: st.by ? `${formatLocalDateTime(st.by.at)} ${dirLabel(lang, st.by.direction)}` : st.byId.slice(0, 8) })}
                           </div>
                         ) : null}
+                      </td>
+                      <td data-testid={`att-marks-${row.id}`}>
+                        <Marks lang={lang} late={row.marks?.lateMinutes} early={row.marks?.earlyMinutes} open={row.marks?.openPastLimit === true} />
                       </td>
                       <td>
                         {isActionable(row) ? (
@@ -241,6 +273,8 @@ export function AttendancePanel({ api }: { api: ApiClient }) {
                 <th>{ta(lang, 'att.sum.last-out')}</th>
                 <th>{ta(lang, 'att.sum.hours')}</th>
                 <th>{ta(lang, 'att.sum.events')}</th>
+                <th>{ta(lang, 'att.sum.schedule')}</th>
+                <th>{ta(lang, 'att.col.marks')}</th>
                 <th />
               </tr>
             </thead>
@@ -254,6 +288,10 @@ export function AttendancePanel({ api }: { api: ApiClient }) {
                   <td className="admin-mono">{s.lastOut === null ? '—' : localHourMinute(s.lastOut)}</td>
                   <td className="admin-num">{formatDuration(s.workedMs)}</td>
                   <td className="admin-num">{s.events}</td>
+                  <td className="admin-mono">{s.schedule ? `${s.schedule.start}–${s.schedule.end}` : '—'}</td>
+                  <td data-testid={`sum-marks-${s.personId}-${s.day}`}>
+                    <Marks lang={lang} late={s.lateMinutes} early={s.earlyMinutes} open={s.openPastLimit === true} />
+                  </td>
                   <td>{s.incomplete ? <span className="admin-badge admin-badge-warn">{ta(lang, 'att.sum.incomplete')}</span> : null}</td>
                 </tr>
               ))}
@@ -268,6 +306,29 @@ export function AttendancePanel({ api }: { api: ApiClient }) {
         <AddScanDialog api={api} lang={lang} people={people} defaultPersonId={personId} onCancel={() => setDialog(null)} onDone={() => void afterChange(ta(lang, 'att.added'))} />
       ) : null}
     </section>
+  )
+}
+
+/** Late arrival, early leave and a check-in left open past the limit, as small badges. */
+function Marks({ lang, late, early, open }: { lang: Lang; late: number | null | undefined; early: number | null | undefined; open: boolean }) {
+  return (
+    <>
+      {late ? (
+        <span className="admin-badge admin-badge-warn" data-mark="late">
+          {ta(lang, 'att.mark.late', { min: String(late) })}
+        </span>
+      ) : null}
+      {early ? (
+        <span className="admin-badge admin-badge-warn" data-mark="early">
+          {ta(lang, 'att.mark.early', { min: String(early) })}
+        </span>
+      ) : null}
+      {open ? (
+        <span className="admin-badge admin-badge-warn" data-mark="open">
+          {ta(lang, 'att.mark.open')}
+        </span>
+      ) : null}
+    </>
   )
 }
 
@@ -407,12 +468,7 @@ function AddScanDialog({ api, lang, people, defaultPersonId, onCancel, onDone }:
         <label className="admin-field">
           <span>{ta(lang, 'att.person')}</span>
           <select className="admin-input" data-testid="add-scan-person" value={personId} onChange={(e) => setPersonId(e.target.value)}>
-            <option value="">—</option>
-            {people.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name} ({p.id})
-              </option>
-            ))}
+            <PersonOptions people={people} first="—" />
           </select>
         </label>
         <label className="admin-field">

@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import type { ApiClient } from '../../api/api-client'
 import type { Lang } from '../../i18n/messages'
+import type { RosterReport } from '../../shared/api/contract'
 import { toApiError } from '../../shared/api/result'
 import type { Person } from '../../shared/domain/types'
 import { whenReady } from '../../store/kiosk-actions'
@@ -8,10 +9,17 @@ import { useKioskLoop } from '../kiosk/kiosk-loop-context'
 import { decodeImageBlob } from '../../vision/browser/decode-file'
 import { chooseSubject } from '../../vision/core/face-pipeline'
 import { errorText, te } from '../enroll/messages'
+import { errorText as adminErrorText } from './errors'
+import { ta } from './messages'
+import { RosterReportView } from './RosterReportView'
+import { atFolderTop, ROSTER_IN_FOLDER, rosterArgs } from './roster-upload'
 
 /**
  * Photo import: files for one person (picker and drag-and-drop), or, without `person`, a folder of
- * `<person-id>/*.jpg` for many; a per-file report like the CLI's `enroll`.
+ * `<person-id>/*.jpg` for many; a per-file report like the CLI's `enroll`. Without `person` an employee
+ * list (.csv / .xlsx: id, name, department) can be imported on its own, and one at the top of the
+ * photo folder is imported first, so the folders' ids get their names (all or nothing: with an error
+ * row nothing is imported and the photos wait).
  */
 export type ImportPanelProps = { api: ApiClient; token: string; lang: Lang; person?: Person; onDone: () => void }
 
@@ -32,8 +40,34 @@ export function ImportPanel({ api, token, lang, person, onDone }: ImportPanelPro
   const [rows, setRows] = useState<ImportRow[]>([])
   const [progress, setProgress] = useState<{ i: number; n: number } | null>(null)
   const [dragging, setDragging] = useState(false)
+  const [roster, setRoster] = useState<{ report: RosterReport | null; error: string | null; file: string } | null>(null)
+  const [rosterBusy, setRosterBusy] = useState(false)
 
-  const run = async (files: File[]) => {
+  /** Imports a roster file; true when it went in (or there was nothing to import). */
+  const importRoster = async (file: File, name: string): Promise<boolean> => {
+    setRosterBusy(true)
+    try {
+      const r = await api.invoke('people/import-roster', { token, ...(await rosterArgs(file, name)) })
+      if (!r.ok) {
+        setRoster({ report: null, error: adminErrorText(lang, r.error), file: name })
+        return false
+      }
+      setRoster({ report: r.data, error: null, file: name })
+      return r.data.applied || r.data.counts.rows === 0
+    } finally {
+      setRosterBusy(false)
+    }
+  }
+
+  const run = async (picked: File[]) => {
+    let files = picked
+    if (!person) {
+      // an employee list at the top of the folder names the people before their photos come in
+      const lists = picked.filter((f) => ROSTER_IN_FOLDER.test(f.name) && atFolderTop((f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name))
+      files = picked.filter((f) => !lists.includes(f))
+      const list = lists[0]
+      if (list && !(await importRoster(list, list.name))) return
+    }
     // the models may still be loading when admin opens: wait for them (up to a minute)
     setProgress({ i: 0, n: files.length })
     const vision = await whenReady(() => loop.vision)
@@ -129,6 +163,37 @@ export function ImportPanel({ api, token, lang, person, onDone }: ImportPanelPro
           {person ? <span className="import-drop">{te(lang, 'import.drop')}</span> : null}
         </div>
       )}
+      {!person ? (
+        <div className="import-roster" data-testid="roster-panel">
+          <h3>{ta(lang, 'roster.title')}</h3>
+          <p className="admin-muted">{ta(lang, 'roster.hint')}</p>
+          {rosterBusy ? (
+            <div className="import-progress">{ta(lang, 'roster.running')}</div>
+          ) : (
+            <label className="button">
+              {ta(lang, 'roster.pick')}
+              <input
+                type="file"
+                data-testid="roster-input"
+                accept=".csv,.txt,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                hidden
+                onChange={(e) => {
+                  const file = e.currentTarget.files?.[0]
+                  e.currentTarget.value = ''
+                  if (file) void importRoster(file, file.name)
+                }}
+              />
+            </label>
+          )}
+          {roster ? <p className="admin-muted">{ta(lang, 'roster.in-folder', { file: roster.file })}</p> : null}
+          {roster?.error ? (
+            <p className="admin-notice admin-notice-error" role="alert" data-testid="roster-error">
+              {roster.error}
+            </p>
+          ) : null}
+          {roster?.report ? <RosterReportView lang={lang} report={roster.report} /> : null}
+        </div>
+      ) : null}
       {rows.length > 0 ? (
         <>
           <div className="import-summary" data-testid="import-summary" data-ok={ok} data-bad={bad}>

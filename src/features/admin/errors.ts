@@ -43,6 +43,17 @@ export function errorMessage(error: ApiError): { key: AdminMessageKey; vars: Rec
       const id = str(d['personId']) ?? str(d['id']) ?? ''
       return name === null ? { key: 'err.generic', vars: { detail: error.message } } : { key: 'err.duplicate-id', vars: { id, name } }
     }
+    case 'export-too-large':
+      return { key: 'err.export-too-large', vars: {} }
+    case 'file-too-large':
+    case 'roster-unreadable':
+    case 'roster-columns':
+      return { key: `err.${error.code}`, vars: { detail: error.message } }
+    case 'invalid-schedule': {
+      const problem = str(d['problem'])
+      if (problem === 'end-before-start' || problem === 'tolerance-out-of-range' || problem === 'bad-time' || problem === 'bad-days') return { key: `err.invalid-schedule.${problem}`, vars: {} }
+      return { key: 'err.invalid-schedule', vars: { detail: error.message } }
+    }
     case 'invalid-args':
       // the host's message names the field; it is shown as it comes
       return { key: 'err.invalid-args', vars: { detail: error.message } }

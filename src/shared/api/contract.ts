@@ -9,6 +9,8 @@ import type {
   LivenessEvidence,
   LivenessStrictness,
   Person,
+  PersonSchedule,
+  WorkSchedule,
 } from '../domain/types'
 import type { SecurityLevel } from '../face/decide'
 import type { Attestation } from './attest'
@@ -77,6 +79,11 @@ export type KioskSettings = {
    * (biometric data: off unless an admin turns it on)
    */
   hr: { url: string | null; keySet: boolean; shareTemplates: boolean }
+  /**
+   * the office's default work schedule (late arrivals, early leaves), null when none is set; a person's
+   * own schedule (schedules/set) replaces it. Always present in settings/get.
+   */
+  schedule?: WorkSchedule | null
 }
 
 /** What an admin may change; omitted fields stay. `hrKey: null` removes the key. */
@@ -98,6 +105,8 @@ export type SettingsPatch = {
    * address or key, template sharing, the security level, liveness turned off. Never stored.
    */
   pin?: string
+  /** the default work schedule; null removes it (`invalid-schedule` when end is not after start, tolerance out of range…) */
+  schedule?: WorkSchedule | null
 }
 
 /** Where the HR sync stands (no personal data: the kiosk screen shows part of it). */
@@ -162,6 +171,51 @@ export type Diagnostics = {
  * its origin's storage so a reload goes on with the same session; never shown, never logged.
  */
 export type KioskPairing = { session: string; token: string; macKey: string }
+/** UI language of an export's headers and words (yes/no, in/out). */
+export type ExportLang = 'id' | 'en'
+
+/**
+ * An attendance export. CSV: UTF-8 with BOM, CRLF, the chosen separator, local date/time text, the
+ * language's decimal mark. XLSX: the same columns with real date/time cells (office time zone), hours
+ * as a duration (`[h]:mm`), bytes in base64 (JSON-safe).
+ */
+export type ExportFile =
+  | { format: 'csv'; filename: string; mime: string; rows: number; csv: string }
+  | { format: 'xlsx'; filename: string; mime: string; rows: number; base64: string }
+
+/** Why one roster row cannot be imported. */
+export type RosterProblem = 'missing-id' | 'missing-name' | 'duplicate-id' | 'id-too-long' | 'name-too-long' | 'department-too-long' | 'control-chars'
+
+/** One data row of a roster file: what it would do, or why it cannot. */
+export type RosterRowReport = {
+  /** 1-based row in the file (the header is row 1 when it is the first line) */
+  line: number
+  id: string
+  name: string
+  department: string | null
+  /** create: new person; update: name or department changes; unchanged: same as stored; error: see `problem` */
+  status: 'create' | 'update' | 'unchanged' | 'error'
+  problem?: RosterProblem
+  /** duplicate-id: the line where this id first appears */
+  duplicateOf?: number
+}
+
+/**
+ * The answer of people/import-roster. All or nothing: `applied` is true only when every row was valid
+ * and all of them were written in one transaction; with any error row nothing is written.
+ */
+export type RosterReport = {
+  applied: boolean
+  dryRun: boolean
+  format: 'csv' | 'xlsx'
+  /** CSV only: the separator found in the header line and the text encoding */
+  separator: ',' | ';' | '\t' | null
+  encoding: 'utf-8' | 'windows-1252' | null
+  /** the header cells taken for id, name and department (department null when the file has none) */
+  columns: { id: string; name: string; department: string | null }
+  counts: { rows: number; create: number; update: number; unchanged: number; errors: number }
+  rows: RosterRowReport[]
+}
 
 /** The evidence of one tracked face: 1–10 frames' embeddings from the same track. */
 export type TrackInput = {
@@ -230,8 +284,14 @@ export type ApiHandlers = {
   'attendance/add': (args: AdminArgs & { personId: string; at: number; direction: Direction; reason: string }) => AttendanceRow
   'attendance/void': (args: AdminArgs & { eventId: string; reason: string }) => AttendanceRow
   'attendance/summary': (args: AdminArgs & { from: number; to: number; personId?: string }) => DaySummary[]
-  /** CSV for Excel (UTF-8 with BOM, local time with offset); `empty-export` when nothing matches */
-  'attendance/export': (args: AdminArgs & { from: number; to: number; personId?: string; kind: 'events' | 'summary' }) => { filename: string; csv: string; rows: number }
+  /**
+   * CSV (default) or XLSX for payroll, headers in `lang` (default: the settings' language, else the
+   * host's); CSV separator default ';' for 'id' (decimal comma), ',' for 'en'. `empty-export` when
+   * nothing matches, `export-too-large` past the row limit.
+   */
+  'attendance/export': (
+    args: AdminArgs & { from: number; to: number; personId?: string; kind: 'events' | 'summary'; format?: 'csv' | 'xlsx'; lang?: ExportLang; separator?: ',' | ';' },
+  ) => ExportFile
 
   'audit/list': (args: AdminArgs & { limit?: number; subject?: string }) => AuditEntry[]
 
@@ -245,6 +305,18 @@ export type ApiHandlers = {
   /** Electron: closes the kiosk (the only way out of kiosk mode); the web host answers quitting: false */
   'app/quit': (args: AdminArgs) => { quitting: boolean }
   'diagnostics/get': (args: AdminArgs) => Diagnostics
+
+  /**
+   * People from a roster file (.csv or .xlsx: id, name, department; headers in Indonesian or English).
+   * `data` is the file's bytes in base64, gzip-compressed first when `encoding` is 'gzip' (CSV from the
+   * admin screen). All or nothing; `dryRun` only reports. `file-too-large`, `roster-unreadable`,
+   * `roster-columns` for a file that cannot be read as a roster.
+   */
+  'people/import-roster': (args: AdminArgs & { fileName: string; data: string; encoding?: 'gzip'; dryRun?: boolean }) => RosterReport
+  /** people with their own work schedule */
+  'schedules/list': (args: AdminArgs) => PersonSchedule[]
+  /** sets (or with null removes) a person's own schedule; `invalid-schedule`, `not-found` */
+  'schedules/set': (args: AdminArgs & { personId: string; schedule: WorkSchedule | null }) => { personId: string; schedule: WorkSchedule | null }
 }
 
 /** Methods that need an admin session over IPC and HTTP (the CLI on the machine calls handlers directly). */
@@ -271,6 +343,9 @@ export const ADMIN_METHODS: ReadonlySet<ApiMethod> = new Set<ApiMethod>([
   'sync/retry',
   'sync/now',
   'app/quit',
+  'people/import-roster',
+  'schedules/list',
+  'schedules/set',
 ])
 
 /**
@@ -318,6 +393,9 @@ export const API_METHODS: readonly ApiMethod[] = [
   'sync/retry',
   'sync/now',
   'app/quit',
+  'people/import-roster',
+  'schedules/list',
+  'schedules/set',
 ] as const
 
 /**

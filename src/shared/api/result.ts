@@ -53,6 +53,12 @@ export type ApiErrorCode =
   /** face templates are shared only over https: (plain http: only to this machine) */
   | 'insecure-hr-url'
   | 'internal'
+  // attendance exports, roster import, work schedules (issue 12, part B)
+  | 'export-too-large'
+  | 'file-too-large'
+  | 'roster-unreadable'
+  | 'roster-columns'
+  | 'invalid-schedule'
 
 /** Plain, structured-clone and JSON-safe error. */
 export type ApiError = {

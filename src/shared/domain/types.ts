@@ -154,6 +154,8 @@ export type AttendanceRow = AttendanceEvent & {
   reason: string | null
   /** on a correction: the id of the event it corrects */
   corrects: string | null
+  /** late arrival, early leave, open check-in (attendance/list only; absent when nothing to mark) */
+  marks?: AttendanceMarks
 }
 
 /** One person's work day (the day boundary and time zone of the attendance rules apply). */
@@ -169,6 +171,52 @@ export type DaySummary = {
   events: number
   /** an in without its out, or an out without its in */
   incomplete: boolean
+  /** ids of the events behind `firstIn` / `lastOut` (the attendance list marks them); absent from older callers */
+  firstInId?: string | null
+  lastOutId?: string | null
+  /**
+   * The person's schedule for this day (their own, else the office default), null when none applies
+   * (no schedule, or a day the schedule does not cover). Absent from older callers.
+   */
+  schedule?: WorkSchedule | null
+  /** minutes after the scheduled start of the first check-in, when beyond the tolerance; null otherwise */
+  lateMinutes?: number | null
+  /** minutes before the scheduled end of the last check-out, when beyond the tolerance; null otherwise */
+  earlyMinutes?: number | null
+  /**
+   * a check-in was left open past the open-check-in limit (rules.openLimitMs): it is not paired with a
+   * later check-out and counts no hours; the admin should add the missing check-out
+   */
+  openPastLimit?: boolean
+}
+
+/**
+ * A work schedule: when a person is expected within their work day. `start` and `end` are local
+ * 'HH:MM' in the rules' time zone, read from the work day's start (rules.dayBoundary), so with a
+ * boundary of 04:00 a night shift 20:00–03:00 is valid; `end` must come after `start`.
+ */
+export type WorkSchedule = {
+  /** 'HH:MM' expected arrival */
+  start: string
+  /** 'HH:MM' expected leave */
+  end: string
+  /** grace in minutes, 0..120: arriving up to this late or leaving this early is not marked */
+  toleranceMin: number
+  /** ISO weekdays of the work day the schedule applies on: 1 = Monday … 7 = Sunday, at least one */
+  days: number[]
+}
+
+/** A person's own schedule, replacing the office default. */
+export type PersonSchedule = { personId: string; personName: string; schedule: WorkSchedule; updatedAt: number }
+
+/** How an event stands against the schedule and the open-check-in limit (attendance list). */
+export type AttendanceMarks = {
+  /** the day's first check-in, this many minutes late */
+  lateMinutes?: number
+  /** the day's last check-out, this many minutes early */
+  earlyMinutes?: number
+  /** a check-in still open past the limit (no check-out paired with it) */
+  openPastLimit?: boolean
 }
 
 /** How a scan becomes in or out. */
@@ -186,6 +234,12 @@ export type AttendanceRules = {
   timeZone: string
   /** window mode: 'HH:MM' local time from which a scan is a check-out */
   checkInUntil: string
+  /**
+   * a check-in with no check-out after this long (ms, default 16 h) is "open past the limit": the
+   * summary flags it for the admin and a later check-out is not paired with it; the next scan is a
+   * check-in again. Absent means the default.
+   */
+  openLimitMs?: number
 }
 
 /** One audit log row (never an image or a template). */

@@ -6,6 +6,7 @@ import { up as up0040 } from './0040-people-department'
 import { up as up0050 } from './0050-sync'
 import { up as up0060 } from './0060-sealed-templates'
 import { up as up0080 } from './0080-security'
+import { up as up0075 } from './0075-work-schedules'
 
 /** One schema step. Append-only: never edit a shipped migration, add a new one. */
 export type Migration = { version: number; name: string; up: (db: Database) => void }
@@ -17,6 +18,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 40, name: '0040-people-department', up: up0040 },
   { version: 50, name: '0050-sync', up: up0050 },
   { version: 60, name: '0060-sealed-templates', up: up0060 },
+  { version: 75, name: '0075-work-schedules', up: up0075 },
   { version: 80, name: '0080-security', up: up0080 },
 ]
 
