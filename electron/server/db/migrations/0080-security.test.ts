@@ -8,7 +8,7 @@ describe('migration 0080', () => {
   afterEach(() => db?.close())
 
   it('backfills outbox.depends_on from queued corrections and voids, drops the global admin lock, keeps every row', () => {
-    db = createTestDb(60)
+    db = createTestDb(75)
     const out = db.prepare('INSERT INTO outbox (id, kind, payload, created_at, attempts, next_attempt_at) VALUES (?, ?, ?, 1, 0, 1)')
     out.run('e1', 'attendance-event', JSON.stringify({ id: 'e1', personId: 'E1', at: 1 }))
     out.run('c1', 'attendance-correction', JSON.stringify({ id: 'c1', personId: 'E1', at: 2, corrects: 'e1', voided: false }))
@@ -16,7 +16,7 @@ describe('migration 0080', () => {
     out.run('m1', 'attendance-event', JSON.stringify({ id: 'm1', personId: 'E1', at: 4, corrects: null, voided: false, reason: 'forgot' }))
     db.prepare("INSERT INTO settings (key, value) VALUES ('admin.lock', '{\"failures\":5,\"lockedUntil\":99}'), ('ui.sound', 'true')").run()
 
-    expect(migrate(db, 80)).toEqual({ from: 60, to: 80, applied: [80] })
+    expect(migrate(db, 80)).toEqual({ from: 75, to: 80, applied: [80] })
     expect(getUserVersion(db)).toBe(80)
     expect(db.prepare('SELECT id, depends_on FROM outbox ORDER BY rowid').all()).toEqual([
       { id: 'e1', depends_on: null },
