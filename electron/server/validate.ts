@@ -117,6 +117,15 @@ function unit(o: Obj, field: string): number {
   return v
 }
 
+/** A required non-negative number of `o` (named `<where>.<field>` in the error). */
+function requiredCount(o: Obj, where: string): (f: string, max: number) => number {
+  return (f, max) => {
+    const x = num(o, f, { min: 0, max })
+    if (x === undefined) throw bad(`${where}.${f} is required`, 'liveness')
+    return x
+  }
+}
+
 function livenessEvidence(v: unknown): LivenessEvidence | undefined {
   if (v === undefined) return undefined
   const o = object(v, false)
@@ -158,11 +167,7 @@ function livenessEvidence(v: unknown): LivenessEvidence | undefined {
   let track: LivenessEvidence['track'] = null
   if (o.track !== undefined && o.track !== null) {
     const t = object(o.track, false)
-    const count = (f: string, max: number) => {
-      const x = num(t, f, { min: 0, max })
-      if (x === undefined) throw bad(`liveness.track.${f} is required`, 'liveness')
-      return x
-    }
+    const count = requiredCount(t, 'liveness.track')
     const follow = t.follow === null ? null : num(t, 'follow', { min: -1, max: 1 })
     if (follow === undefined) throw bad('liveness.track.follow is required (a number -1..1 or null)', 'liveness')
     const outcome = oneOf(t, 'outcome', ['live', 'challenge', 'spoof'] as const)
@@ -182,11 +187,7 @@ function livenessEvidence(v: unknown): LivenessEvidence | undefined {
   let temporal: LivenessEvidence['temporal'] = null
   if (o.temporal !== undefined && o.temporal !== null) {
     const t = object(o.temporal, false)
-    const count = (f: string, max: number) => {
-      const x = num(t, f, { min: 0, max })
-      if (x === undefined) throw bad(`liveness.temporal.${f} is required`, 'liveness')
-      return x
-    }
+    const count = requiredCount(t, 'liveness.temporal')
     const flag = (f: string) => {
       const x = bool(t, f)
       if (x === undefined) throw bad(`liveness.temporal.${f} is required`, 'liveness')
