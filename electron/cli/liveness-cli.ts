@@ -142,6 +142,20 @@ async function trackFrameOf(pipeline: FacePipeline, scorer: LivenessScorer, file
   }
 }
 
+/**
+ * Frames of one person stay above this cosine to the track's other frames (fr_feature,
+ * flip-averaged; ../shared/MODELS.md puts a false-match rate of 1e-3 at ≈ 0.34 on LFW): lower than
+ * the security levels because a frame is compared with frames seconds apart, not an enrollment
+ * photo, and an unlike frame is only left out.
+ */
+const SAME_FACE = 0.3
+
+const meanOf = (vs: readonly Float32Array[]): Float32Array => {
+  const m = new Float32Array((vs[0] as Float32Array).length)
+  for (const v of vs) for (let i = 0; i < m.length; i++) m[i] = (m[i] as number) + (v[i] as number)
+  return m
+}
+
 /** The decision over one presentation's frames (see the file comment); `sameFace` is the cosine two frames of one person reach. */
 export async function trackLiveness(
   pipeline: FacePipeline,
@@ -156,6 +170,7 @@ export async function trackLiveness(
   for (let i = 1; i < times.length; i++) if ((times[i] as number) < (times[i - 1] as number)) reasons.add('out-of-order')
   const frames: TrackFrame[] = []
   const embeddings: Float32Array[] = []
+  let unlike = 0
   let size: string | null = null
   for (const [i, file] of files.entries()) {
     const f = await trackFrameOf(pipeline, scorer, file, times[i] as number)
@@ -170,9 +185,10 @@ export async function trackLiveness(
     }
     size = s
     if (f.embedding) {
-      // one presentation is one person: a frame of someone else ends the evidence
-      if (embeddings.length && cosine(embeddings[0] as Float32Array, f.embedding) < (opts.sameFace ?? 0.42)) {
-        reasons.add('different-people')
+      // one presentation is one person: a frame unlike the frames before it is left out; more than
+      // one such frame (a hand over the face spoils one, not several) says the track holds two people
+      if (embeddings.length && cosine(meanOf(embeddings), f.embedding) < (opts.sameFace ?? SAME_FACE)) {
+        if (++unlike > 1) reasons.add('different-people')
         continue
       }
       embeddings.push(f.embedding)
