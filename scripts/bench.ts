@@ -291,7 +291,7 @@ async function decisionLatency(strictness: 'off' | 'normal'): Promise<{ p50: num
 
 /**
  * Cold start of the web kiosk as a restart after a crash or a power cut sees it: `npm run start:web`
- * (scripts/start.mjs: model check, build check, the host) is spawned, and a Chromium page (a fresh
+ * (scripts/start.mjs: build check, the host, which checks the models) is spawned, and a Chromium page (a fresh
  * browser context each time: nothing cached) opens its URL. `cold_start_ms`: host process spawned →
  * kiosk ready (models loaded and camera open, the kiosk's own `data-ready-at`); `first_decision_ms`:
  * ready → the first decision on screen (`data-first-decision-at`; an enrolled face on the fake

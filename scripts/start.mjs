@@ -23,8 +23,13 @@ function electronBinary() {
   }
 }
 
-const models = spawnSync(process.execPath, [join(root, 'scripts', 'provision-models.mjs'), '--check'], { stdio: 'inherit' })
-if (models.status !== 0) process.exit(1)
+const web = process.argv.includes('--web') || !electronBinary()
+// the web host checks every model file itself as it starts (and names a bad one); Electron's main
+// process is checked here first
+if (!web) {
+  const models = spawnSync(process.execPath, [join(root, 'scripts', 'provision-models.mjs'), '--check'], { stdio: 'inherit' })
+  if (models.status !== 0) process.exit(1)
+}
 
 // out/ is built once (npm install, npm run build); a start rebuilds only when the sources changed since
 const state = buildState()
@@ -34,12 +39,11 @@ if (state !== 'current') {
   if (status !== 0) process.exit(status)
 }
 
-const web = process.argv.includes('--web')
-if (!web && electronBinary()) {
+if (!web) {
   const child = spawn(bin('electron-vite'), ['preview', '--skipBuild'], { cwd: root, stdio: 'inherit' })
   child.on('exit', (code) => process.exit(code ?? 0))
 } else {
-  if (!web) console.log('hadir: the Electron binary is not installed here (it could not be downloaded); starting the web kiosk instead.')
+  if (!process.argv.includes('--web')) console.log('hadir: the Electron binary is not installed here (it could not be downloaded); starting the web kiosk instead.')
   console.log('hadir: open the URL below in Chromium or Chrome (camera permission needed); Ctrl+C stops it.')
   const child = spawn(process.execPath, [join(root, 'out', 'main', 'host.js')], { cwd: root, stdio: 'inherit' })
   const stop = () => child.kill('SIGTERM')
