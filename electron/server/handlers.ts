@@ -14,6 +14,8 @@ import { withDbErrors } from './db/sqlite'
 import { createAdminAuth, type AdminAuth } from './admin/admin-auth'
 import { decideDirection, withinCooldown, workDay } from './attendance/rules'
 import { createAdminHandlers } from './handlers-admin'
+import { createFallback, flagForReview, lowConfidence } from './handlers-fallback'
+import type { ReviewReason } from '../../src/shared/api/contract'
 import { createSettings, sensitiveChanges, type SettingsService } from './settings'
 import { attemptSource, type HandlerContext, type ServerHandlers } from './handler-types'
 import { createKioskSessions, type KioskSessions } from './pairing/kiosk-sessions'
@@ -51,7 +53,7 @@ export type HandlerDeps = {
 }
 
 /** Methods after which the outbox may have grown or the HR settings changed: the sync worker looks at once. */
-const NUDGES: ReadonlySet<ApiMethod> = new Set<ApiMethod>(['kiosk/recognize', 'kiosk/confirm', 'attendance/correct', 'attendance/add', 'attendance/void', 'settings/update'])
+const NUDGES: ReadonlySet<ApiMethod> = new Set<ApiMethod>(['kiosk/recognize', 'kiosk/confirm', 'kiosk/pin-checkin', 'kiosk/face-pin', 'attendance/correct', 'attendance/add', 'attendance/void', 'settings/update'])
 
 /** How long an ask-mode ticket (recognised, waiting for the person to tap in or out) stays valid. */
 export const ASK_TICKET_MS = 20_000
@@ -177,7 +179,7 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
    * Records a recognised person's scan under the attendance rules (cooldown, direction), check and
    * insert in one IMMEDIATE transaction so a CLI process on the same file cannot race us.
    */
-  function record(identification: Identification, personId: string, personName: string, at: number, asked: Direction | null, ctx: HandlerContext): KioskOutcome {
+  function record(identification: Identification, personId: string, personName: string, at: number, asked: Direction | null, ctx: HandlerContext, review: ReviewReason | null = null): KioskOutcome {
     const rules = settingsService.rules()
     return withDbErrors(() =>
       db
@@ -200,13 +202,18 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
             },
             { now: deps.now() },
           )
+          // PIN and badge check-ins, and faces of low confidence, wait for an admin's look (issue #12)
+          if (review !== null) flagForReview(db, event.id, review, deps.now())
           return { kind: 'recorded', identification, event }
         })
         .immediate(),
     )
   }
 
-  const kiosk: Omit<ServerHandlers, keyof ReturnType<typeof createAdminHandlers>> = {
+  const fallback = createFallback({ db, settings: settingsService, now: deps.now, recognition, record })
+  const faceReview = (id: Identification): ReviewReason | null => (lowConfidence(id, recognition) ? 'low-confidence' : null)
+
+  const kiosk: Omit<ServerHandlers, keyof ReturnType<typeof createAdminHandlers> | keyof typeof fallback.handlers> = {
     'host/info': () => deps.hostInfo(),
 
     'kiosk/pair': (args, ctx) => sessions.pair(args.code, ctx.transport),
@@ -275,6 +282,12 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
       const now = deps.now()
       const at = now
       const rules = settingsService.rules()
+      if (fallback.requiresFacePin()) {
+        // face AND PIN: nothing is recorded before the person's PIN (kiosk/face-pin); within the cooldown no PIN is asked
+        const last = lastEventOf(db, identification.personId)
+        if (last && withinCooldown(last.at, at, rules.cooldownMs)) return { kind: 'already-recorded', identification, event: last }
+        return fallback.faceTicket(identification, identification.personId, identification.name, at)
+      }
       if (rules.mode === 'ask') {
         // within the cooldown the answer is "already recorded" straight away: no question to ask
         const last = lastEventOf(db, identification.personId)
@@ -285,14 +298,14 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
         tickets.set(ticket, { personId: identification.personId, personName: identification.name, at, identification, expiresAt })
         return { kind: 'needs-direction', identification, ticket, expiresAt }
       }
-      return record(identification, identification.personId, identification.name, at, null, ctx)
+      return record(identification, identification.personId, identification.name, at, null, ctx, faceReview(identification))
     },
 
     'kiosk/confirm': (args, ctx) => {
       const t = tickets.get(args.ticket)
       tickets.delete(args.ticket)
       if (!t || t.expiresAt < deps.now()) throw new HadirError('not-found', 'This check-in has expired: please look at the camera again')
-      return record(t.identification, t.personId, t.personName, t.at, args.direction, ctx)
+      return record(t.identification, t.personId, t.personName, t.at, args.direction, ctx, faceReview(t.identification))
     },
 
     'app/quit': (_args, ctx) => {
@@ -335,7 +348,7 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
     models: deps.models ?? (() => []),
     locale: deps.hostInfo().locale,
   })
-  const all: ServerHandlers = { ...kiosk, ...admin }
+  const all: ServerHandlers = { ...kiosk, ...admin, ...fallback.handlers }
   for (const m of NUDGES) {
     const h = all[m] as (a: unknown, c: HandlerContext) => unknown
     ;(all as Record<ApiMethod, unknown>)[m] = async (a: unknown, c: HandlerContext) => {

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3'
-import type { KioskSettings, LanguageSetting, SettingsPatch } from '../../src/shared/api/contract'
+import type { FallbackSettings, KioskSettings, LanguageSetting, SettingsPatch } from '../../src/shared/api/contract'
 import type { AttendanceRules, LivenessStrictness, WorkSchedule } from '../../src/shared/domain/types'
 import type { RecognitionConfig, SecurityLevel } from '../../src/shared/face/decide'
 import { HadirError } from '../../src/shared/api/result'
@@ -27,6 +27,8 @@ export const SETTINGS_KEYS = {
   hrShareTemplates: 'hr.shareTemplates',
   /** the office's default work schedule (WorkSchedule JSON); absent: none */
   schedule: 'attendance.schedule',
+  /** PIN / badge fallbacks and face AND PIN (FallbackSettings JSON); absent: off */
+  fallback: 'kiosk.fallback',
   /** a secret: stored sealed (`{ "sealed": base64 }`), never returned by the API, never written to the audit log */
   hrKey: 'hr.key',
 } as const
@@ -90,6 +92,9 @@ export function sensitiveChanges(patch: SettingsPatch, current: KioskSettings): 
   if (patch.hrShareTemplates !== undefined && patch.hrShareTemplates !== current.hr.shareTemplates) fields.push('hrShareTemplates')
   if (patch.securityLevel !== undefined && patch.securityLevel !== current.securityLevel) fields.push('securityLevel')
   if (patch.livenessStrictness === 'off' && current.livenessStrictness !== 'off') fields.push('livenessStrictness')
+  // a way in without the face: a PIN alone, or a badge
+  const fb = current.fallback ?? DEFAULT_FALLBACK
+  if (patch.fallback?.mode !== undefined && patch.fallback.mode !== fb.mode && patch.fallback.mode !== 'off') fields.push('fallback')
   return fields
 }
 
@@ -107,6 +112,7 @@ export function templateSharingAllowed(url: string): boolean {
 
 export const DEFAULT_LIVENESS_STRICTNESS: LivenessStrictness = 'normal'
 export const DEFAULT_CAMERA = { deviceId: null, width: 1280, height: 720 }
+export const DEFAULT_FALLBACK: FallbackSettings = { mode: 'off', requireFacePin: false }
 
 /** Rules on a fresh install (attendance/rules.ts DEFAULT_RULES: toggle, the system's time zone) with the host's cooldown. */
 export function defaultRules(cooldownMs: number): AttendanceRules {
@@ -122,6 +128,8 @@ export type SettingsService = {
   schedule(): WorkSchedule | null
   /** the HR key, for the sync only */
   hrKey(): string | null
+  /** PIN / badge fallbacks and face AND PIN */
+  fallback(): FallbackSettings
   /** stores the changed fields, one audit row each, all in one transaction */
   update(patch: SettingsPatch, actor: string, now: number): KioskSettings
 }
@@ -132,6 +140,7 @@ export function createSettings(db: Database, opts: { recognition: RecognitionCon
   const securityLevel = (): SecurityLevel => getSetting<SecurityLevel>(db, K.securityLevel) ?? opts.recognition.defaultLevel
   const strictness = (): LivenessStrictness => getSetting<LivenessStrictness>(db, K.livenessStrictness) ?? DEFAULT_LIVENESS_STRICTNESS
   const schedule = (): WorkSchedule | null => getSetting<WorkSchedule>(db, K.schedule) ?? null
+  const fallback = (): FallbackSettings => ({ ...DEFAULT_FALLBACK, ...(getSetting<Partial<FallbackSettings>>(db, K.fallback) ?? {}) })
   const get = (): KioskSettings => {
     const r = rules()
     return {
@@ -153,6 +162,7 @@ export function createSettings(db: Database, opts: { recognition: RecognitionCon
         shareTemplates: getSetting<boolean>(db, K.hrShareTemplates) ?? false,
       },
       schedule: schedule(),
+      fallback: fallback(),
     }
   }
   return {
@@ -162,6 +172,7 @@ export function createSettings(db: Database, opts: { recognition: RecognitionCon
     strictness,
     schedule,
     hrKey: () => readSecretSetting(db, K.hrKey),
+    fallback,
     update(patch, actor, now) {
       const before = get()
       const url = patch.hrUrl !== undefined ? patch.hrUrl : before.hr.url
@@ -196,6 +207,7 @@ export function createSettings(db: Database, opts: { recognition: RecognitionCon
           if (patch.schedule !== undefined) {
             change(K.schedule, 'settings.schedule', before.schedule ?? null, patch.schedule === null ? null : validateSchedule(patch.schedule, rulesAfter.dayBoundary))
           }
+          if (patch.fallback) change(K.fallback, 'settings.fallback', before.fallback, { ...(before.fallback ?? DEFAULT_FALLBACK), ...patch.fallback })
           change(K.language, 'settings.language', before.language, patch.language)
           if (patch.camera) change(K.camera, 'settings.camera', before.camera, { ...before.camera, ...patch.camera })
           change(K.kioskName, 'settings.kiosk-name', before.kioskName, patch.kioskName)

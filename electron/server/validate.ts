@@ -341,6 +341,27 @@ function hrUrl(o: Obj): string | null | undefined {
   return u.toString()
 }
 
+const FALLBACK_MODES = ['off', 'pin', 'pin-badge'] as const
+
+function fallbackPatch(v: unknown): SettingsPatch['fallback'] {
+  if (v === undefined) return undefined
+  const o = object(v, false)
+  return withOptional({}, { mode: oneOf(o, 'mode', FALLBACK_MODES), requireFacePin: bool(o, 'requireFacePin') })
+}
+
+/**
+ * A PIN or badge as typed at the kiosk: any string up to 256 characters passes here, so that the
+ * handler can answer its own stable code (`pin-format`, `badge-format`) and audit the try.
+ */
+function typed(o: Obj, field: string, code: 'pin-format' | 'badge-format', optional: boolean): string | undefined {
+  const v = o[field]
+  if (v === undefined && optional) return undefined
+  if (typeof v !== 'string' || v.length > 256) {
+    throw new HadirError(code, code === 'pin-format' ? 'The PIN must be 4 to 8 digits (0–9)' : 'A badge number is 1 to 64 letters and digits: this read was not one', { field })
+  }
+  return v
+}
+
 function settingsPatch(o: Obj): SettingsPatch {
   let camera: SettingsPatch['camera']
   if (o.camera !== undefined) {
@@ -372,6 +393,8 @@ function settingsPatch(o: Obj): SettingsPatch {
   )
   const sched = schedule(o.schedule, 'schedule')
   if (sched !== undefined) patch.schedule = sched
+  const fallback = fallbackPatch(o.fallback)
+  if (fallback !== undefined) patch.fallback = fallback
   const url = hrUrl(o)
   if (url !== undefined) patch.hrUrl = url
   if (hrKey !== undefined) patch.hrKey = hrKey
@@ -547,5 +570,35 @@ export const VALIDATORS: Validators = {
     const o = object(args, false)
     if (o.schedule === undefined) throw bad('schedule is required (null removes the person\'s own schedule)', 'schedule')
     return { ...token(o), personId: personId(o), schedule: schedule(o.schedule, 'schedule') as WorkSchedule | null }
+  },
+  'people/set-pin': (args) => {
+    const o = object(args, false)
+    if (o.pin === undefined) throw bad('pin is required (null removes the PIN)', 'pin')
+    return { ...token(o), personId: personId(o), pin: o.pin === null ? null : (typed(o, 'pin', 'pin-format', false) as string) }
+  },
+  'people/set-badge': (args) => {
+    const o = object(args, false)
+    if (o.badge === undefined) throw bad('badge is required (null removes the badge)', 'badge')
+    return { ...token(o), personId: personId(o), badge: o.badge === null ? null : (typed(o, 'badge', 'badge-format', false) as string) }
+  },
+  'people/credentials': (args) => token(object(args, true)),
+  'kiosk/pin-checkin': (args) => {
+    const o = object(args, false)
+    const employeeId = o.employeeId === undefined ? undefined : (str(o, 'employeeId', MAX_ID_LENGTH, { trim: true }) as string)
+    const badge = typed(o, 'badge', 'badge-format', true)
+    if ((employeeId === undefined) === (badge === undefined)) throw bad('give the employee id or the badge (one of them)', 'employeeId')
+    return withOptional({ pin: typed(o, 'pin', 'pin-format', false) as string }, { employeeId, badge, direction: oneOf(o, 'direction', DIRECTIONS) })
+  },
+  'kiosk/face-pin': (args) => {
+    const o = object(args, false)
+    return withOptional({ ticket: str(o, 'ticket', 100) as string, pin: typed(o, 'pin', 'pin-format', false) as string }, { direction: oneOf(o, 'direction', DIRECTIONS) })
+  },
+  'review/list': (args) => {
+    const o = object(args, true)
+    return withOptional({ ...token(o) }, { limit: limit(o, 1000) })
+  },
+  'review/approve': (args) => {
+    const o = object(args, false)
+    return { ...token(o), eventId: eventId(o) }
   },
 }

@@ -124,7 +124,7 @@ export function eventsTable(events: readonly ExportEvent[], ctx: TableContext, l
         text(exportWord(lang, e.direction === 'in' ? 'word.in' : 'word.out')),
         { t: 'datetime', v: e.at },
         text(exportWord(lang, `source.${e.source}`)),
-        e.source === 'manual' ? null : { t: 'number', v: e.similarity, decimals: 3 },
+        e.source === 'manual' || e.source === 'pin' || e.source === 'badge' ? null : { t: 'number', v: e.similarity, decimals: 3 },
         intOrEmpty(m?.lateMinutes),
         intOrEmpty(m?.earlyMinutes),
         e.direction === 'in' ? yesNo(m?.openPastLimit === true) : null,

@@ -123,7 +123,7 @@ export function wireEvent(row: { id: string; kind: string; payload: string }, ki
     direction: p['direction'] === 'out' ? 'out' : 'in',
     at,
     atIso: new Date(at).toISOString(),
-    source: p['source'] === 'cli' || p['source'] === 'manual' ? p['source'] : 'kiosk',
+    source: p['source'] === 'cli' || p['source'] === 'manual' || p['source'] === 'pin' || p['source'] === 'badge' ? p['source'] : 'kiosk',
     similarity: typeof p['similarity'] === 'number' ? Math.round((p['similarity'] as number) * 1e4) / 1e4 : 0,
     // a void names the event it cancels; a correction the one it replaces
     corrects: kind === 'void' ? str('id') || null : kind === 'correction' ? str('corrects') || null : null,

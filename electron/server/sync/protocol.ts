@@ -44,7 +44,7 @@ export type WireEvent = {
   at: number
   /** the same instant as ISO-8601 UTC, for readability */
   atIso: string
-  source: 'kiosk' | 'cli' | 'manual'
+  source: 'kiosk' | 'cli' | 'manual' | 'pin' | 'badge'
   /** 0..1 (0 for manual entries) */
   similarity: number
   /** id of the event corrected or voided (correction, void) */

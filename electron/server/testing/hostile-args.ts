@@ -216,6 +216,13 @@ export const VALID_EXAMPLES: Record<ApiMethod, Record<string, unknown>> = {
   'people/import-roster': { fileName: 'roster.csv', data: Buffer.from('id;nama;departemen\r\nS1;Sec One;Ops\r\n').toString('base64'), dryRun: true },
   'schedules/list': {},
   'schedules/set': { personId: 'S9', schedule: { start: '08:00', end: '17:00', toleranceMin: 10, days: [1, 2, 3, 4, 5] } },
+  'people/set-pin': { personId: 'S9', pin: '2468' },
+  'people/set-badge': { personId: 'S9', badge: '00112233' },
+  'people/credentials': {},
+  'kiosk/pin-checkin': { employeeId: 'S9', pin: '2468', direction: 'in' },
+  'kiosk/face-pin': { ticket: 'no-such-ticket', pin: '2468', direction: 'in' },
+  'review/list': { limit: 10 },
+  'review/approve': { eventId: 'no-such-event' },
 }
 
 type Path = Array<string | number>

@@ -1,4 +1,5 @@
 import type {
+  AttendanceEvent,
   AttendanceRow,
   AttendanceRules,
   AuditEntry,
@@ -84,7 +85,34 @@ export type KioskSettings = {
    * own schedule (schedules/set) replaces it. Always present in settings/get.
    */
   schedule?: WorkSchedule | null
+  /** when the face fails: PIN / badge at the kiosk, and face AND PIN (issue #12). Always present in settings/get. */
+  fallback?: FallbackSettings
 }
+
+/**
+ * Ways in when the face fails. `mode`: off (face only), pin (employee id + PIN), pin-badge (also a
+ * badge reader, then the PIN). `requireFacePin`: a recognised face must also enter that person's PIN
+ * before anything is recorded.
+ */
+export type FallbackMode = 'off' | 'pin' | 'pin-badge'
+export type FallbackSettings = { mode: FallbackMode; requireFacePin: boolean }
+
+/** An employee's kiosk PIN: 4 to 8 digits. */
+export const PERSON_PIN_MIN = 4
+export const PERSON_PIN_MAX = 8
+
+/** What the kiosk shows after a PIN (or badge + PIN) check-in. */
+export type PinCheckInOutcome =
+  | { kind: 'recorded'; personName: string; event: AttendanceEvent; review: boolean }
+  | { kind: 'already-recorded'; personName: string; event: AttendanceEvent }
+
+/** A person's kiosk credentials as the admin sees them (never the PIN or its hash). */
+export type PersonCredentials = { personId: string; pinSet: boolean; badge: string | null; lockedUntil: number | null }
+
+/** Why an event is on the review list. */
+export type ReviewReason = 'pin' | 'badge' | 'low-confidence'
+/** One event an admin should look at: approve it, or void it (attendance/void) with a reason. */
+export type ReviewItem = AttendanceRow & { reviewReason: ReviewReason; flaggedAt: number }
 
 /** What an admin may change; omitted fields stay. `hrKey: null` removes the key. */
 export type SettingsPatch = {
@@ -107,6 +135,8 @@ export type SettingsPatch = {
   pin?: string
   /** the default work schedule; null removes it (`invalid-schedule` when end is not after start, tolerance out of range…) */
   schedule?: WorkSchedule | null
+  /** PIN / badge fallbacks and face AND PIN */
+  fallback?: Partial<FallbackSettings>
 }
 
 /** Where the HR sync stands (no personal data: the kiosk screen shows part of it). */
@@ -317,6 +347,28 @@ export type ApiHandlers = {
   'schedules/list': (args: AdminArgs) => PersonSchedule[]
   /** sets (or with null removes) a person's own schedule; `invalid-schedule`, `not-found` */
   'schedules/set': (args: AdminArgs & { personId: string; schedule: WorkSchedule | null }) => { personId: string; schedule: WorkSchedule | null }
+
+  // when the face fails: PIN and badge (issue #12 item 2; README "When the face fails")
+  /** a person's kiosk PIN (4–8 digits), null removes it; clears the PIN's lock. `pin-format`, `not-found`; audited */
+  'people/set-pin': (args: AdminArgs & { personId: string; pin: string | null }) => PersonCredentials
+  /** a person's badge number (1–64 letters/digits), null removes it. `badge-format`, `badge-taken`, `not-found`; audited */
+  'people/set-badge': (args: AdminArgs & { personId: string; badge: string | null }) => PersonCredentials
+  /** every person's credentials (PIN set or not, badge, lock) */
+  'people/credentials': (args: AdminArgs) => PersonCredentials[]
+  /**
+   * Check-in without the face: `employeeId` or `badge`, then the person's PIN. Attested and
+   * rate-limited. `fallback-off`, `badge-off`, `pin-format`, `badge-format`, `person-unknown`,
+   * `badge-unknown`, `person-pin-not-set`, `pin-wrong` ({ triesLeft }), `pin-locked` ({ lockedUntil }),
+   * `rate-limited` ({ retryAfterMs }). Ask mode needs `direction`.
+   * Every try is audited; a recorded one goes on the review list.
+   */
+  'kiosk/pin-checkin': (args: { employeeId?: string; badge?: string; pin: string; direction?: Direction }) => PinCheckInOutcome
+  /** face AND PIN: the PIN of the person kiosk/recognize answered `needs-pin` for (ticket valid 60 s); errors as kiosk/pin-checkin */
+  'kiosk/face-pin': (args: { ticket: string; pin: string; direction?: Direction }) => KioskOutcome
+  /** events waiting for an admin's look, oldest first */
+  'review/list': (args: AdminArgs & { limit?: number }) => ReviewItem[]
+  /** approves a flagged event (it stays as recorded); audited. `not-found`, `conflict` (voided or corrected) */
+  'review/approve': (args: AdminArgs & { eventId: string }) => { eventId: string; approvedAt: number }
 }
 
 /** Methods that need an admin session over IPC and HTTP (the CLI on the machine calls handlers directly). */
@@ -346,6 +398,11 @@ export const ADMIN_METHODS: ReadonlySet<ApiMethod> = new Set<ApiMethod>([
   'people/import-roster',
   'schedules/list',
   'schedules/set',
+  'people/set-pin',
+  'people/set-badge',
+  'people/credentials',
+  'review/list',
+  'review/approve',
 ])
 
 /**
@@ -353,7 +410,7 @@ export const ADMIN_METHODS: ReadonlySet<ApiMethod> = new Set<ApiMethod>([
  * MAC (shared/api/attest.ts), added by the renderer's API client. A method added later that records
  * attendance belongs here too. The CLI on the machine calls the handlers directly and needs none.
  */
-export const ATTESTED_METHODS: ReadonlySet<ApiMethod> = new Set<ApiMethod>(['kiosk/recognize', 'kiosk/confirm'])
+export const ATTESTED_METHODS: ReadonlySet<ApiMethod> = new Set<ApiMethod>(['kiosk/recognize', 'kiosk/confirm', 'kiosk/pin-checkin', 'kiosk/face-pin'])
 
 export type ApiMethod = keyof ApiHandlers
 export type ApiArgs<M extends ApiMethod> = Parameters<ApiHandlers[M]>[0]
@@ -396,6 +453,13 @@ export const API_METHODS: readonly ApiMethod[] = [
   'people/import-roster',
   'schedules/list',
   'schedules/set',
+  'people/set-pin',
+  'people/set-badge',
+  'people/credentials',
+  'kiosk/pin-checkin',
+  'kiosk/face-pin',
+  'review/list',
+  'review/approve',
 ] as const
 
 /**

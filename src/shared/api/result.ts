@@ -59,6 +59,27 @@ export type ApiErrorCode =
   | 'roster-unreadable'
   | 'roster-columns'
   | 'invalid-schedule'
+  // when the face fails: PIN and badge (issue #12 item 2)
+  /** the admin turned the PIN fallback off (settings fallback.mode) */
+  | 'fallback-off'
+  /** a badge was read but badges are off (fallback.mode 'pin') */
+  | 'badge-off'
+  /** a PIN that is not 4 to 8 digits */
+  | 'pin-format'
+  /** a badge read that is not 1–64 letters and digits (a reader typing garbage) */
+  | 'badge-format'
+  /** no active person has this employee id */
+  | 'person-unknown'
+  /** no active person has this badge */
+  | 'badge-unknown'
+  /** the badge number is another person's */
+  | 'badge-taken'
+  /** the person has no kiosk PIN yet */
+  | 'person-pin-not-set'
+  /** this person's PIN is locked after 3 wrong tries (details.lockedUntil) */
+  | 'pin-locked'
+  /** too many PIN tries from this kiosk in a short time (details.retryAfterMs) */
+  | 'rate-limited'
 
 /** Plain, structured-clone and JSON-safe error. */
 export type ApiError = {

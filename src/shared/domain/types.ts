@@ -28,7 +28,8 @@ export type AttendanceEvent = {
   at: number
   /** cosine similarity of the decision, 0..1 */
   similarity: number
-  source: 'kiosk' | 'cli' | 'manual'
+  /** kiosk: a face at the kiosk; pin: employee id + PIN; badge: badge + PIN (issue #12); cli; manual: an admin's entry */
+  source: 'kiosk' | 'cli' | 'manual' | 'pin' | 'badge'
 }
 
 /** How sure the matcher is of a `match`. */
@@ -140,6 +141,8 @@ export type KioskOutcome =
   | { kind: 'unknown'; identification: Identification }
   /** ask mode: recognised; the person taps in or out (kiosk/confirm with the ticket) */
   | { kind: 'needs-direction'; identification: Identification; ticket: string; expiresAt: number }
+  /** face AND PIN (settings fallback.requireFacePin): recognised; the person enters their PIN (kiosk/face-pin with the ticket) */
+  | { kind: 'needs-pin'; identification: Identification; ticket: string; expiresAt: number }
 
 /** Identifies one embedding model; templates of two models never mix. */
 export type ModelTag = { modelId: string; modelVersion: string }
