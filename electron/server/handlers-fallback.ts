@@ -90,6 +90,8 @@ export function createFallback(deps: FallbackDeps) {
 
   /** The per-page rate limit: `rate-limited` past RATE_MAX_TRIES in RATE_WINDOW_MS (audited once per window). */
   function rateLimit(ctx: HandlerContext, method: string): void {
+    // the CLI on the machine is not a kiosk page (it needs no attestation either)
+    if (ctx.transport === 'direct') return
     const source = attemptSource(ctx)
     const t = now()
     const recent = (tries.get(source) ?? []).filter((x) => t - x < RATE_WINDOW_MS && x <= t)

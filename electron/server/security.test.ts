@@ -64,6 +64,17 @@ const ALLOWED_CODES = new Set([
   'roster-unreadable',
   'roster-columns',
   'invalid-schedule',
+  // PIN and badge (issue #12 item 2): refusals of a bad PIN, badge or person, and the kiosk's rate limit
+  'fallback-off',
+  'badge-off',
+  'pin-format',
+  'badge-format',
+  'person-unknown',
+  'badge-unknown',
+  'badge-taken',
+  'person-pin-not-set',
+  'pin-locked',
+  'rate-limited',
 ])
 
 type Transport = 'ipc' | 'http'

@@ -350,13 +350,13 @@ function fallbackPatch(v: unknown): SettingsPatch['fallback'] {
 }
 
 /**
- * A PIN or badge as typed at the kiosk: any string up to 256 characters passes here, so that the
+ * A PIN or badge as typed at the kiosk: any string up to 2000 characters passes here, so that the
  * handler can answer its own stable code (`pin-format`, `badge-format`) and audit the try.
  */
 function typed(o: Obj, field: string, code: 'pin-format' | 'badge-format', optional: boolean): string | undefined {
   const v = o[field]
   if (v === undefined && optional) return undefined
-  if (typeof v !== 'string' || v.length > 256) {
+  if (typeof v !== 'string' || v.length > 2000) {
     throw new HadirError(code, code === 'pin-format' ? 'The PIN must be 4 to 8 digits (0–9)' : 'A badge number is 1 to 64 letters and digits: this read was not one', { field })
   }
   return v
