@@ -6,8 +6,8 @@ export const ADMIN_IDLE_MS = 2 * 60_000
 
 /** closed: the kiosk; pin: the PIN pad over it; open: admin screens (a session token is held). */
 export type AdminMode = 'closed' | 'pin' | 'open'
-export type AdminTab = 'people' | 'attendance' | 'schedules' | 'settings' | 'sync' | 'diagnostics' | 'audit'
-export const ADMIN_TABS: readonly AdminTab[] = ['people', 'attendance', 'schedules', 'settings', 'sync', 'diagnostics', 'audit']
+export type AdminTab = 'people' | 'attendance' | 'review' | 'schedules' | 'settings' | 'sync' | 'diagnostics' | 'audit'
+export const ADMIN_TABS: readonly AdminTab[] = ['people', 'attendance', 'review', 'schedules', 'settings', 'sync', 'diagnostics', 'audit']
 
 export type AdminSessionSlice = {
   mode: AdminMode

@@ -2,6 +2,7 @@
  * What the kiosk screen does with a decision (banner, colour, sound) and the small calls around it
  * (today's recent list, ask mode's answer). The recognition loop itself is KioskLoop (kiosk-loop.ts).
  */
+import { askFacePin } from '../features/kiosk/fallback-store'
 import type { ApiClient } from '../api/api-client'
 import { langFromLocales, type Lang } from '../i18n/messages'
 import type { FacePipeline } from '../vision/core/face-pipeline'
@@ -79,6 +80,11 @@ export function showOutcome(outcome: KioskOutcome): void {
       return
     case 'needs-direction':
       set.askDirection({ ticket: outcome.ticket, name: outcome.identification.name ?? '', expiresAt: Date.now() + ASK_MS })
+      feedback('ask')
+      return
+    case 'needs-pin':
+      // face AND PIN: the PIN pad asks the recognised person for their PIN (features/kiosk/PinEntry.tsx)
+      askFacePin(outcome.ticket, outcome.identification.name ?? '', outcome.expiresAt)
       feedback('ask')
       return
     default:

@@ -1,4 +1,5 @@
 import type { ApiClient } from '../../api/api-client'
+import { ReviewPanel } from './ReviewPanel'
 import { ADMIN_TABS, useAdminStore, type AdminTab } from '../../store/admin-store'
 import { useKioskStore } from '../../store/kiosk-store'
 import './admin.css'
@@ -17,6 +18,7 @@ import { adminInvoke } from './admin-api'
 const TAB_LABEL: Record<AdminTab, AdminMessageKey> = {
   people: 'tab.people',
   attendance: 'tab.attendance',
+  review: 'tab.review',
   schedules: 'tab.schedules',
   settings: 'tab.settings',
   sync: 'tab.sync',
@@ -71,6 +73,7 @@ export function AdminScreen({ api }: { api: ApiClient }) {
       <main className="admin-body" role="tabpanel">
         {tab === 'people' ? <PeoplePanel api={api} /> : null}
         {tab === 'attendance' ? <AttendancePanel api={api} /> : null}
+        {tab === 'review' ? <ReviewPanel api={api} /> : null}
         {tab === 'schedules' ? <SchedulePanel api={api} /> : null}
         {tab === 'settings' ? <SettingsPanel api={api} /> : null}
         {tab === 'sync' ? <SyncPanel api={api} /> : null}

@@ -22,7 +22,7 @@ type DialogState = { kind: 'correct'; row: AttendanceRow } | { kind: 'void'; row
 const LIST_LIMIT = 2000
 
 const dirLabel = (lang: Lang, d: Direction) => ta(lang, d === 'in' ? 'dir.in' : 'dir.out')
-const SOURCE_LABEL: Record<AttendanceRow['source'], AdminMessageKey> = { kiosk: 'att.source.kiosk', cli: 'att.source.cli', manual: 'att.source.manual' }
+const SOURCE_LABEL: Record<AttendanceRow['source'], AdminMessageKey> = { kiosk: 'att.source.kiosk', cli: 'att.source.cli', manual: 'att.source.manual', pin: 'att.source.pin', badge: 'att.source.badge' }
 
 export function AttendancePanel({ api }: { api: ApiClient }) {
   const lang = useLang()

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react'
+import { CredentialsSection } from './CredentialsSection'
 import type { ApiClient } from '../../api/api-client'
 import { t, type Lang, type MessageKey } from '../../i18n/messages'
 import type { ApiError } from '../../shared/api/result'
@@ -214,6 +215,8 @@ export function EnrollPanel({ api, token, person, lang, onDone }: EnrollPanelPro
           </button>
         ) : null}
       </div>
+      {/* the person may choose their kiosk PIN here (issue #12) */}
+      {finished || s.canFinish ? <CredentialsSection api={api} personId={person.id} /> : null}
     </section>
   )
 }

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react'
+import { CredentialsSection } from './CredentialsSection'
 import type { ApiClient } from '../../api/api-client'
 import type { Person } from '../../shared/domain/types'
 import { useAdminStore } from '../../store/admin-store'
@@ -292,6 +293,8 @@ export function PeoplePanel({ api }: { api: ApiClient }) {
           </table>
         </div>
       )}
+
+      {people && people.length > 0 ? <CredentialsSection api={api} people={people} /> : null}
 
       {confirm ? (
         <ConfirmDialog

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'react'
+import { FallbackSettingsSection } from './FallbackSettingsSection'
 import type { ApiClient } from '../../api/api-client'
 import { langFromLocales } from '../../i18n/messages'
 import type { KioskSettings, LanguageSetting, SettingsPatch } from '../../shared/api/contract'
@@ -332,6 +333,7 @@ export function SettingsPanel({ api }: { api: ApiClient }) {
         </div>
       </form>
       <ChangePin api={api} />
+      <FallbackSettingsSection api={api} />
     </section>
   )
 }

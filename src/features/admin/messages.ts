@@ -12,6 +12,7 @@ const id = {
   'tab.diagnostics': 'Diagnostik',
   'tab.audit': 'Log audit',
   'tab.sync': 'Sinkronisasi HR',
+  'tab.review': 'Perlu diperiksa',
 
   'common.ok': 'OK',
   'common.cancel': 'Batal',
@@ -111,6 +112,8 @@ const id = {
   'att.source.kiosk': 'Kiosk',
   'att.source.cli': 'Skrip',
   'att.source.manual': 'Manual',
+  'att.source.pin': 'PIN',
+  'att.source.badge': 'Kartu + PIN',
   'att.corrected-by': 'dikoreksi oleh {by}',
   'att.voided': 'dibatalkan',
   'att.correct': 'Koreksi',
@@ -353,6 +356,7 @@ const en: Record<AdminMessageKey, string> = {
   'tab.diagnostics': 'Diagnostics',
   'tab.audit': 'Audit log',
   'tab.sync': 'HR sync',
+  'tab.review': 'To review',
 
   'common.ok': 'OK',
   'common.cancel': 'Cancel',
@@ -452,6 +456,8 @@ const en: Record<AdminMessageKey, string> = {
   'att.source.kiosk': 'Kiosk',
   'att.source.cli': 'Script',
   'att.source.manual': 'Manual',
+  'att.source.pin': 'PIN',
+  'att.source.badge': 'Badge + PIN',
   'att.corrected-by': 'corrected by {by}',
   'att.voided': 'voided',
   'att.correct': 'Correct',

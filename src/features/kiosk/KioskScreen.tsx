@@ -6,6 +6,8 @@ import { useKioskLoop } from './kiosk-loop-context'
 import { useKioskStore, type KioskPhase } from '../../store/kiosk-store'
 import type { DetectedFace } from '../../vision/core/face-pipeline'
 import { MatchBanner } from './MatchBanner'
+import { BadgeListener } from './BadgeListener'
+import { PinEntry } from './PinEntry'
 
 const PHASE_MESSAGE: Partial<Record<KioskPhase, Parameters<typeof t>[1]>> = {
   starting: 'state.loading',
@@ -176,6 +178,9 @@ export function KioskScreen({ api }: { api: ApiClient }) {
         <div className="face-guide" aria-hidden="true" />
         <RecentList api={api} lang={lang} />
         <SyncBadge api={api} lang={lang} />
+        {/* when the face fails: Enter PIN / Masukkan PIN, and a badge reader (issue #12) */}
+        <PinEntry api={api} lang={lang} />
+        <BadgeListener lang={lang} />
         {online ? null : (
           <div className="offline" data-testid="offline">
             {t(lang, 'status.offline')}
