@@ -1,10 +1,14 @@
 import { test, expect, type Page } from '@playwright/test'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { y4mFromPhoto } from './fixtures/fake-camera'
 import { face, ROOT } from './fixtures/paths'
 import { withKiosk } from './fixtures/kiosk-session'
+import { launchChromium } from './fixtures/browser'
+import { LIVE_PERSON } from './fixtures/live-person'
+import { enrollWithCli, makeDataDir, startWebHost } from './fixtures/web-host'
+import { KioskPage } from './page-models/kiosk-page'
 
 // When the face fails (issue #12 item 2), in Chromium against the web host: a person checks in with
 // their employee id and PIN on the pad, a badge typed as fast keystrokes (a keyboard-wedge reader)
@@ -141,5 +145,43 @@ test.describe('when the face fails: PIN and badge (web host, Indonesian)', () =>
       expect(end.review.find((r) => r.event_id === badgeEvent?.id)).toMatchObject({ approved_at: null })
       expect(end.audit).toEqual(['fallback.pin-wrong', 'fallback.checkin', 'fallback.refused', 'fallback.checkin', 'attendance.review-approved', 'attendance.void'])
     })
+  })
+
+  test('face AND PIN: a recognised face is asked for its PIN, and only then is the check-in recorded', async () => {
+    test.setTimeout(240_000)
+    const dataDir = makeDataDir()
+    enrollWithCli(dataDir, { [LIVE_PERSON.id]: [LIVE_PERSON.enroll] })
+    const host = await startWebHost(dataDir)
+    // set up before the page opens, so the first face already needs its PIN
+    const first = (await host.call('admin/set-pin', { pin: ADMIN_PIN })) as { data?: { token?: string } }
+    const token = first.data?.token
+    expect(await host.call('people/set-pin', { token, personId: LIVE_PERSON.id, pin: '2580' })).toMatchObject({ ok: true })
+    expect(await host.call('settings/update', { token, fallback: { requireFacePin: true } })).toMatchObject({ ok: true })
+    const browser = await launchChromium({ y4m: LIVE_PERSON.camera() })
+    try {
+      const page = await (await browser.newContext({ locale: 'en-US' })).newPage()
+      await page.setViewportSize({ width: 1366, height: 768 })
+      const kiosk = new KioskPage(page)
+      await kiosk.open(host.launchUrl)
+      const panel = page.getByTestId('fb-panel')
+      await expect(panel).toHaveAttribute('data-via', 'face', { timeout: 120_000 })
+      await expect(panel).toContainText(`PIN for ${LIVE_PERSON.id}`)
+      expect(rows(host.dbFile).events).toEqual([])
+      // a wrong PIN keeps the question open
+      await tapPin(page, '0000')
+      await page.getByTestId('fb-ok').click()
+      await expect(page.getByTestId('fb-note')).toContainText('Wrong PIN. 2 tries left')
+      await page.screenshot({ path: join(SCREENS, 'pinpad-face-and-pin-1366x768.png') })
+      await tapPin(page, '2580')
+      await page.getByTestId('fb-ok').click()
+      await kiosk.waitForPhase(/recognised|already-recorded/)
+      await expect(kiosk.bannerName()).toContainText(LIVE_PERSON.id)
+      expect(rows(host.dbFile).events.map((e) => [e.person_id, e.source])).toEqual([[LIVE_PERSON.id, 'kiosk']])
+      expect(rows(host.dbFile).audit).toEqual(['fallback.pin-wrong', 'fallback.checkin'])
+    } finally {
+      await browser.close()
+      await host.stop()
+      rmSync(dataDir, { recursive: true, force: true })
+    }
   })
 })
