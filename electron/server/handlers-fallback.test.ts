@@ -209,6 +209,16 @@ describe('badge check-in', () => {
     expect(events()).toEqual([])
     const out = await call('kiosk/pin-checkin', { badge: '0099887766', pin: '4821' })
     expect(out).toMatchObject({ kind: 'recorded', personName: 'Budi', event: { source: 'badge', personId: 'E2' } })
+    // the export says how each was recorded (similarity left empty: no face)
+    await call('people/set-pin', { personId: 'E1', pin: '1357' })
+    await call('kiosk/pin-checkin', { employeeId: 'E1', pin: '1357' })
+    const csv = await call('attendance/export', { from: T0 - MIN, to: T0 + MIN, kind: 'events', lang: 'id' })
+    if (csv.format !== 'csv') throw new Error('expected csv')
+    const lines = csv.csv.split('\r\n').filter((l) => l.startsWith('E'))
+    expect(lines.map((l) => l.split(';').slice(0, 2).concat(l.split(';')[6] ?? '', l.split(';')[7] ?? ''))).toEqual([
+      ['E1', 'Ani', 'PIN', ''],
+      ['E2', 'Budi', 'Kartu + PIN', ''],
+    ])
     const refused = listAudit(db, 1000).filter((a) => a.action === 'fallback.refused')
     expect(refused.map((a) => a.details?.code).reverse()).toEqual(['badge-unknown', 'badge-format', 'badge-format'])
     // the unknown badge's tail only, for the admin to recognise it
