@@ -4,6 +4,7 @@ import { SECURITY_LEVELS, type SecurityLevel } from '../../src/shared/face/decid
 import { HadirError } from '../../src/shared/api/result'
 import type { WorkSchedule } from '../../src/shared/domain/types'
 import { validateSchedule } from './attendance/schedule'
+import { MAX_PRIVACY_NOTICE_CHARS, RECENT_DISPLAYS } from '../../src/shared/privacy/privacy'
 
 /**
  * Hand-written argument validators, one per method. Each returns a fresh object holding only
@@ -372,6 +373,23 @@ function settingsPatch(o: Obj): SettingsPatch {
   )
   const sched = schedule(o.schedule, 'schedule')
   if (sched !== undefined) patch.schedule = sched
+  const recent = oneOf(o, 'recentDisplay', RECENT_DISPLAYS)
+  if (recent !== undefined) patch.recentDisplay = recent
+  if (o.privacyNotice !== undefined) {
+    const n = object(o.privacyNotice, false)
+    const text = (lang: 'id' | 'en'): string | null | undefined => {
+      const v = n[lang]
+      if (v === undefined) return undefined
+      if (v === null || (typeof v === 'string' && v.trim() === '')) return null
+      if (typeof v !== 'string') throw bad(`privacyNotice.${lang} must be text`, `privacyNotice.${lang}`)
+      const t = v.trim()
+      if ([...t].length > MAX_PRIVACY_NOTICE_CHARS) throw bad(`privacyNotice.${lang} is longer than ${MAX_PRIVACY_NOTICE_CHARS} characters`, `privacyNotice.${lang}`)
+      // eslint-disable-next-line no-control-regex
+      if (/[\u0000-\u0009\u000b-\u001f\u007f]/.test(t)) throw bad(`privacyNotice.${lang} contains control characters`, `privacyNotice.${lang}`)
+      return t
+    }
+    patch.privacyNotice = withOptional({}, { id: text('id'), en: text('en') })
+  }
   const url = hrUrl(o)
   if (url !== undefined) patch.hrUrl = url
   if (hrKey !== undefined) patch.hrKey = hrKey
@@ -432,7 +450,15 @@ export const VALIDATORS: Validators = {
   'enrollment/add-template': (args) => {
     const o = object(args, false)
     const base = { ...token(o), ...embeddingInput(o), personId: personId(o) }
-    return withOptional(base, { quality: num(o, 'quality', { min: 0, max: 1 }) })
+    return withOptional(base, { quality: num(o, 'quality', { min: 0, max: 1 }), consentBy: o.consentBy === '' ? undefined : str(o, 'consentBy', 100, { optional: true, trim: true }) })
+  },
+  'people/record-consent': (args) => {
+    const o = object(args, false)
+    return { ...token(o), personId: personId(o), givenBy: str(o, 'givenBy', 100, { trim: true }) as string }
+  },
+  'people/revoke-consent': (args) => {
+    const o = object(args, false)
+    return { ...token(o), personId: personId(o) }
   },
   'recognition/identify': (args) => {
     const o = object(args, false)

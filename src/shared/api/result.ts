@@ -59,6 +59,9 @@ export type ApiErrorCode =
   | 'roster-unreadable'
   | 'roster-columns'
   | 'invalid-schedule'
+  // privacy (issue 12, item 4)
+  /** a person's face is enrolled only with their consent on file (UU PDP): give who took it (consentBy / --consent-by) */
+  | 'consent-required'
 
 /** Plain, structured-clone and JSON-safe error. */
 export type ApiError = {
