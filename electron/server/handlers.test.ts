@@ -358,13 +358,13 @@ describe('handlers: attendance rules', () => {
     expect((await call('settings/get', {})).rules).toMatchObject({ mode: 'toggle', dayBoundary: '00:00', cooldownMs: 5 * MIN })
   })
 
-  it('recent check-ins are today\'s, newest first, names and times only', async () => {
+  it('recent check-ins are today\'s, newest first, initials (the default) and times only', async () => {
     await scan(T0)
     clock.set(T0 + 30 * MIN)
     await call('kiosk/recognize', { ...track([0, 1, 0, 0]), seenAt: T0 + 30 * MIN })
     expect(await call('attendance/recent', {})).toEqual([
-      { personName: 'Budi', direction: 'in', at: T0 + 30 * MIN },
-      { personName: 'Ani', direction: 'in', at: T0 },
+      { personName: 'B.', direction: 'in', at: T0 + 30 * MIN },
+      { personName: 'A.', direction: 'in', at: T0 },
     ])
   })
 })

@@ -75,7 +75,7 @@ const CASES: Case[] = [
   },
   { name: 'recognize stranger → unknown', method: 'kiosk/recognize', args: track([0, 0, 1, 0]), expect: { ok: true, check: (d) => expect(d).toMatchObject({ kind: 'unknown' }) } },
   { name: 'confirm an unknown ticket', method: 'kiosk/confirm', args: { ticket: 'nope', direction: 'in' }, expect: { ok: false, code: 'not-found' } },
-  { name: 'recent check-ins', method: 'attendance/recent', args: {}, expect: { ok: true, check: (d) => expect(d).toEqual([{ personName: 'Ani', direction: 'in', at: T0 }]) } },
+  { name: 'recent check-ins', method: 'attendance/recent', args: {}, expect: { ok: true, check: (d) => expect(d).toEqual([{ personName: 'A.', direction: 'in', at: T0 }]) } },
   { name: 'settings', method: 'settings/get', args: {}, expect: { ok: true, check: (d) => expect(d).toMatchObject({ securityLevel: 'normal', cooldownMs: 60_000, hr: { url: null, keySet: false } }) } },
   { name: 'bad security level', method: 'settings/update', args: (s: Session) => ({ ...T(s), securityLevel: 'max' }), expect: { ok: false, code: 'invalid-args' } },
   { name: 'HR url not a URL', method: 'settings/update', args: (s: Session) => ({ ...T(s), hrUrl: 'hr server' }), expect: { ok: false, code: 'invalid-args' } },
@@ -165,6 +165,14 @@ const CASES: Case[] = [
     method: 'recognition/identify',
     args: (s: Session) => ({ ...T(s), ...emb([0, 1, 0, 0]) }),
     expect: { ok: false, code: 'empty-gallery' },
+  },
+  { name: 'revoke E1 consent', method: 'people/revoke-consent', args: (s: Session) => ({ ...T(s), personId: 'E1' }), expect: { ok: true, check: (d) => expect(d).toEqual({ templates: 0 }) } },
+  { name: 'enroll E1 without consent (consent-required)', method: 'enrollment/add-template', args: (s: Session) => ({ ...T(s), ...emb([1, 0, 0, 0]), personId: 'E1' }), expect: { ok: false, code: 'consent-required' } },
+  {
+    name: 'record E1 consent',
+    method: 'people/record-consent',
+    args: (s: Session) => ({ ...T(s), personId: 'E1', givenBy: 'Rina' }),
+    expect: { ok: true, check: (d) => expect(d).toMatchObject({ personId: 'E1', givenBy: 'Rina', revokedAt: null }) },
   },
   { name: 'sync status', method: 'sync/status', args: {}, expect: { ok: true, check: (d) => expect(d).toMatchObject({ configured: true, queued: 3, parked: 0, shareTemplates: false }) } },
   {
