@@ -24,7 +24,9 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
 /** Frames of one tracked face the kiosk may send for one decision. */
 export const MAX_TRACK_FRAMES = 10
 
-const bad = (message: string, field?: string): HadirError => new HadirError('invalid-args', message, field ? { field } : undefined)
+/** `problem`: a stable word the admin UI translates (details.problem); the message itself is English */
+const bad = (message: string, field?: string, problem?: string): HadirError =>
+  new HadirError('invalid-args', message, field ? (problem ? { field, problem } : { field }) : undefined)
 
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/
@@ -267,7 +269,7 @@ function time(o: Obj, field: string, optional: boolean): number | undefined {
 
 function reason(o: Obj): string {
   const v = o.reason
-  if (typeof v !== 'string' || v.trim().length === 0) throw bad('A reason is required for every correction', 'reason')
+  if (typeof v !== 'string' || v.trim().length === 0) throw bad('A reason is required for every correction', 'reason', 'reason-required')
   return str(o, 'reason', MAX_REASON_LENGTH, { trim: true }) as string
 }
 
@@ -499,7 +501,7 @@ export const VALIDATORS: Validators = {
     const o = object(args, false)
     const base: ApiArgs<'attendance/correct'> = { ...token(o), eventId: eventId(o), reason: reason(o) }
     const patch = withOptional(base, { at: time(o, 'at', true), direction: oneOf(o, 'direction', DIRECTIONS) })
-    if (patch.at === undefined && patch.direction === undefined) throw bad('A correction changes the time, the direction or both', 'at')
+    if (patch.at === undefined && patch.direction === undefined) throw bad('A correction changes the time, the direction or both', 'at', 'no-change')
     return patch
   },
   'attendance/add': (args) => {
