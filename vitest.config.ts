@@ -9,7 +9,7 @@ import { defineConfig } from 'vitest/config'
  * machine shared with other work, and the long accuracy runs are not here at all (`npm run eval --
  * --check-floors`, `npm run eval:liveness -- --check-floors`, run by .ci/run after `npm test`).
  */
-const VISION = ['src/vision/core/quality.test.ts', 'src/vision/core/liveness.test.ts', 'src/vision/core/scene-motion.test.ts', 'electron/cli/eval.test.ts', 'electron/cli/eval-liveness.test.ts']
+const VISION = ['src/vision/core/face-pipeline.test.ts', 'src/vision/core/quality.test.ts', 'src/vision/core/liveness.test.ts', 'src/vision/core/scene-motion.test.ts', 'electron/cli/eval.test.ts', 'electron/cli/eval-liveness.test.ts']
 
 export default defineConfig({
   test: {

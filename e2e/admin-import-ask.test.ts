@@ -52,6 +52,9 @@ test.describe('admin photo import and ask mode (web host, fake camera)', () => {
         await openAdmin(page)
         await page.getByTestId('admin-tab-people').click()
         await page.getByTestId('import-folder').click()
+        // UU PDP: the people in the folder consented; the admin says who took it
+        await page.getByTestId('consent-agree').check()
+        await page.getByTestId('consent-by').fill('Admin E2E')
         await page.getByTestId('import-input').setInputFiles(join(src, 'photos'))
         const panel = page.getByTestId('import-panel')
         await expect(panel).toHaveAttribute('data-done', 'yes', { timeout: 120_000 })

@@ -63,6 +63,8 @@ test.describe('records HR can use (web host, Indonesian)', () => {
         expect(people(host.dbFile)).toEqual([])
 
         // the photo folder with its list at the top: the folder E300 gets its name from the list
+        await page.getByTestId('consent-agree').check()
+        await page.getByTestId('consent-by').fill('Admin E2E')
         await page.getByTestId('import-input').setInputFiles(join(src, 'foto'))
         await expect(page.getByTestId('import-panel')).toHaveAttribute('data-done', 'yes', { timeout: 120_000 })
         await expect(report).toHaveAttribute('data-applied', 'yes')

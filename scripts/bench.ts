@@ -83,7 +83,7 @@ async function main(): Promise<void> {
       await app.dispatch('people/upsert', { id: personId, name: personId })
       try {
         const e = await embedSubject(pipeline, file)
-        const r = await app.dispatch('enrollment/add-template', { personId, modelId: tag.modelId, modelVersion: tag.modelVersion, embedding: Array.from(e) })
+        const r = await app.dispatch('enrollment/add-template', { personId, consentBy: 'bench', modelId: tag.modelId, modelVersion: tag.modelVersion, embedding: Array.from(e) })
         if (r.ok) enrolled++
       } catch {
         /* a photo without a usable face still counts as processed */

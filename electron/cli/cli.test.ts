@@ -81,7 +81,7 @@ beforeAll(async () => {
   await sharp(noise, { raw: { width: w, height: w, channels: 3 } }).png({ compressionLevel: 0 }).toFile(join(bad, 'huge.png'))
   // a small file that decodes to 400 megapixels (decompression bomb)
   await sharp({ create: { width: 20000, height: 20000, channels: 3, background: '#808080' }, limitInputPixels: false }).png({ compressionLevel: 9 }).toFile(join(bad, 'bomb.png'))
-  const enrolled = await runCli(['enroll', enrollDir, '--db', db])
+  const enrolled = await runCli(['enroll', enrollDir, '--consent-by', 'CLI test admin', '--db', db])
   expect(enrolled.code, enrolled.stderr).toBe(0)
   enrollSummary = enrolled.lines.at(-1) as typeof enrollSummary
 }, 600_000)
@@ -116,6 +116,20 @@ describe('cli enroll', () => {
     })
     const blank = enrollSummary.people.find((p) => p.personId.trim() === '')
     expect(blank).toMatchObject({ stored: 0, rejected: [{ code: 'invalid-args' }] })
+  })
+
+  it('without --consent-by a person with no consent on file is not enrolled (consent-required); with it the consent is recorded', async () => {
+    const dir = join(work, 'no-consent')
+    mkdirSync(join(dir, 'newbie'), { recursive: true })
+    symlinkSync(join(IDENTITIES, 'obama', '2.jpg'), join(dir, 'newbie', 'a.jpg'))
+    const r = await runCli(['enroll', dir, '--db', db])
+    expect(r.code, r.stderr).toBe(0)
+    const s = r.lines.at(-1) as typeof enrollSummary
+    expect(s.people).toMatchObject([{ personId: 'newbie', stored: 0, rejected: [{ file: 'newbie/a.jpg', code: 'consent-required' }] }])
+    const people = (await runCli(['people', '--db', db])).lines[0] as { id: string; templates: number; consent?: { givenBy: string } }[]
+    expect(people.find((p) => p.id === 'newbie')).toMatchObject({ templates: 0 })
+    expect(people.find((p) => p.id === 'newbie')?.consent).toBeUndefined()
+    expect(people.find((p) => p.id === 'obama')?.consent).toMatchObject({ givenBy: 'CLI test admin' })
   })
 
   it('lists and deletes people', async () => {

@@ -14,7 +14,15 @@ import { runLivenessCommand, runTrackLivenessCommand } from './liveness-cli'
 import { eachFile, isFatal } from './each-file'
 
 export const usage = `usage: npm run --silent cli -- <command> [options]
-  enroll <dir> [--db FILE]        enroll <dir>/<person-id>/*.{jpg,jpeg,png} (folder name = id and name)
+  enroll <dir> --consent-by NAME [--db FILE]
+                                  enroll <dir>/<person-id>/*.{jpg,jpeg,png} (folder name = id and name);
+                                  NAME: the admin who took each person's consent to face processing
+                                  (UU PDP), recorded with the first photo. Without it only people whose
+                                  consent is on file are enrolled; the others' photos are rejected
+                                  (consent-required) and not even read.
+  revoke-consent <person-id> [--db FILE]
+                                  withdraw a person's consent: their face templates are erased (audited,
+                                  tombstoned to HR); attendance history stays
   identify <file...> [--db FILE]  one JSON line per file
   people [--db FILE]              list enrolled people
   roster <file> [--db FILE]       import people from an employee list (.csv/.xlsx: id, name, department);
@@ -44,21 +52,27 @@ export type CliIo = {
 
 const IMAGE_EXT = new Set(['.jpg', '.jpeg', '.png'])
 
-type Parsed = { positional: string[]; db: string }
+type Parsed = { positional: string[]; db: string; consentBy: string | null }
 
 function parseArgs(args: string[]): Parsed {
   const positional: string[] = []
   let db: string | undefined
+  let consentBy: string | null = null
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string
-    if (a === '--db') {
+    if (a === '--consent-by') {
+      const v = args[++i]
+      if (!v || v.trim() === '' || v.startsWith('--')) throw new HadirError('invalid-args', '--consent-by needs the name of the admin who took the consent')
+      consentBy = v.trim()
+    } else if (a.startsWith('--consent-by=')) consentBy = a.slice('--consent-by='.length).trim() || null
+    else if (a === '--db') {
       db = args[++i]
       if (!db) throw new HadirError('invalid-args', '--db needs a file name')
     } else if (a.startsWith('--db=')) db = a.slice(5)
     else if (a.startsWith('--')) throw new HadirError('invalid-args', `unknown option ${a}`)
     else positional.push(a)
   }
-  return { positional, db: db ?? defaultDbFile() }
+  return { positional, db: db ?? defaultDbFile(), consentBy }
 }
 
 /** The app (store + dispatcher) as the CLI uses it: every call goes through the one dispatcher. */
@@ -98,7 +112,7 @@ const round = (n: number, d = 1): number => Math.round(n * 10 ** d) / 10 ** d
 
 export async function runCommand(command: string, args: string[], io: CliIo): Promise<number> {
   // liveness has options of its own (--track, --fps), parsed in its case
-  const { positional, db } = command === 'liveness' ? { positional: [], db: '' } : parseArgs(args)
+  const { positional, db, consentBy } = command === 'liveness' ? { positional: [], db: '', consentBy: null } : parseArgs(args)
   switch (command) {
     case 'people': {
       const app = await openApp(db)
@@ -140,7 +154,18 @@ export async function runCommand(command: string, args: string[], io: CliIo): Pr
     case 'enroll': {
       const [dir] = positional
       if (!dir || positional.length !== 1) throw new HadirError('invalid-args', 'enroll needs exactly one folder')
-      return enroll(dir, db, io)
+      return enroll(dir, db, io, consentBy)
+    }
+    case 'revoke-consent': {
+      const [personId] = positional
+      if (!personId || positional.length !== 1) throw new HadirError('invalid-args', 'revoke-consent needs exactly one person id')
+      const app = await openApp(db)
+      try {
+        io.out(JSON.stringify({ personId, ...(await app.call('people/revoke-consent', { personId })) }))
+      } finally {
+        app.close()
+      }
+      return 0
     }
     case 'liveness': {
       // `--track` (and `--fps N` for frames whose times cannot be read) belong to this command only
@@ -258,7 +283,7 @@ export async function embedSubject(pipeline: FacePipeline, file: string): Promis
   return pipeline.embed(frame, faces[choice.index] as (typeof faces)[number])
 }
 
-async function enroll(dir: string, db: string, io: CliIo): Promise<number> {
+async function enroll(dir: string, db: string, io: CliIo, consentBy: string | null): Promise<number> {
   const folders = listPeopleFolders(dir)
   const total = folders.reduce((n, f) => n + f.files.length, 0)
   const { pipeline } = await createNodePipeline()
@@ -288,6 +313,17 @@ async function enroll(dir: string, db: string, io: CliIo): Promise<number> {
           continue
         }
       }
+      if (consentBy === null) {
+        // no consent taken now: only a person whose consent is on file is enrolled (no photo of the others is read)
+        const known = (await app.call('people/list', { q: folder.personId, limit: 10_000 })).find((p) => p.id === folder.personId)
+        if (!known?.consent) {
+          const message = `${folder.personId} has no consent to face processing on file: give --consent-by <admin name> (the admin who took it)`
+          for (const file of folder.files) summary.rejected.push({ file: `${folder.personId}/${basename(file)}`, code: 'consent-required', message })
+          done += folder.files.length
+          io.progress(`enroll: ${folder.personId}: skipped (consent-required)`)
+          continue
+        }
+      }
       for (const file of folder.files) {
         done++
         const shown = `${folder.personId}/${basename(file)}`
@@ -299,7 +335,13 @@ async function enroll(dir: string, db: string, io: CliIo): Promise<number> {
         try {
           processed++
           const embedding = await embedSubject(pipeline, file)
-          await app.call('enrollment/add-template', { personId: folder.personId, modelId: tag.modelId, modelVersion: tag.modelVersion, embedding: Array.from(embedding) })
+          await app.call('enrollment/add-template', {
+            personId: folder.personId,
+            modelId: tag.modelId,
+            modelVersion: tag.modelVersion,
+            embedding: Array.from(embedding),
+            ...(consentBy !== null ? { consentBy } : {}),
+          })
           summary.stored++
           io.progress(`enroll ${done}/${total} ${shown}: stored`)
         } catch (err) {

@@ -28,7 +28,7 @@ describe('createApp', () => {
   it('rebuilds the index from stored templates of its model only, and keeps the kiosk id', async () => {
     const a = createApp(opts())
     await a.dispatch('people/upsert', { id: 'E1', name: 'Ani' })
-    expect(await a.dispatch('enrollment/add-template', { ...emb([1, 0, 0, 0]), personId: 'E1' })).toMatchObject({ ok: true })
+    expect(await a.dispatch('enrollment/add-template', { ...emb([1, 0, 0, 0]), personId: 'E1', consentBy: 'test admin' })).toMatchObject({ ok: true })
     const kioskId = a.kioskId
     a.close()
     a.close() // idempotent

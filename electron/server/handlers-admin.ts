@@ -21,6 +21,7 @@ import { addManualAttendance, correctAttendance, getAttendanceRow, listAttendanc
 import { listAudit } from './store/audit-log'
 import { createPerson, deletePerson, getPerson, searchPeople, updatePerson, upsertPerson } from './store/people-store'
 import { deleteTemplatesOf, reindexPerson } from './store/template-store'
+import { recordConsent, revokeConsent } from './store/consent-store'
 import { getUserVersion } from './db/migrate'
 
 /** Admin-only methods (people, attendance, audit, diagnostics) and the admin session itself. */
@@ -67,6 +68,8 @@ type AdminMethods =
   | 'people/import-roster'
   | 'schedules/list'
   | 'schedules/set'
+  | 'people/record-consent'
+  | 'people/revoke-consent'
 
 const actorOf = (ctx: HandlerContext): string => ctx.actor ?? (ctx.transport === 'direct' ? 'cli' : `admin@${ctx.transport}`)
 
@@ -131,6 +134,12 @@ export function createAdminHandlers(deps: AdminHandlerDeps): Pick<ServerHandlers
     'people/upsert': (args, ctx) => upsertPerson(db, { id: args.id, name: args.name, ...(args.department !== undefined ? { department: args.department } : {}) }, peopleCtx(ctx)),
     'people/delete': (args, ctx) => {
       const res = deletePerson(db, args.personId, { now: deps.now(), actor: actorOf(ctx) })
+      index.removePerson(args.personId)
+      return res
+    },
+    'people/record-consent': (args, ctx) => recordConsent(db, { personId: args.personId, givenBy: args.givenBy }, { now: deps.now(), actor: actorOf(ctx) }),
+    'people/revoke-consent': (args, ctx) => {
+      const res = revokeConsent(db, args.personId, { now: deps.now(), actor: actorOf(ctx) })
       index.removePerson(args.personId)
       return res
     },

@@ -33,8 +33,8 @@ beforeEach(async () => {
   handlers = createHandlers({ db, index, hostInfo: () => testHostInfo(), recognition: testRecognition(0.5), cooldownMs: 5 * MIN, now: clock.now, kioskId: 'kiosk-A' })
   await call('people/upsert', { id: 'E1', name: 'Ani' })
   await call('people/upsert', { id: 'E2', name: 'Budi' })
-  await call('enrollment/add-template', { ...emb([1, 0, 0, 0]), personId: 'E1', quality: 0.9 })
-  await call('enrollment/add-template', { ...emb([0, 1, 0, 0]), personId: 'E2' })
+  await call('enrollment/add-template', { ...emb([1, 0, 0, 0]), personId: 'E1', consentBy: 'test admin', quality: 0.9 })
+  await call('enrollment/add-template', { ...emb([0, 1, 0, 0]), personId: 'E2', consentBy: 'test admin' })
 })
 afterEach(() => db.close())
 
@@ -49,7 +49,7 @@ describe('handlers: people and enrollment', () => {
   })
 
   it('add-template for an unknown person is not-found and leaves the index alone', async () => {
-    const res = await callRaw('enrollment/add-template', { ...emb([1, 1, 0, 0]), personId: 'ghost' })
+    const res = await callRaw('enrollment/add-template', { ...emb([1, 1, 0, 0]), personId: 'ghost', consentBy: 'test admin' })
     expect(res).toMatchObject({ ok: false, error: { code: 'not-found' } })
     expect(index.size).toBe(2)
   })
@@ -119,26 +119,26 @@ describe('handlers: identify', () => {
     expect(await callRaw('recognition/identify', emb([1, Number.NaN, 0, 0]))).toMatchObject({ ok: false, error: { code: 'invalid-args' } })
     expect(await callRaw('recognition/identify', { ...emb([]), embedding: 'nope' })).toMatchObject({ ok: false, error: { code: 'invalid-args' } })
     expect(await callRaw('recognition/identify', { ...emb([]), embedding: [1, '2', 0, 0] })).toMatchObject({ ok: false, error: { code: 'invalid-args' } })
-    expect(await callRaw('enrollment/add-template', { ...emb([0, 0, 0, 0]), personId: 'E1' })).toMatchObject({ ok: false, error: { code: 'invalid-args' } })
+    expect(await callRaw('enrollment/add-template', { ...emb([0, 0, 0, 0]), personId: 'E1', consentBy: 'test admin' })).toMatchObject({ ok: false, error: { code: 'invalid-args' } })
   })
 })
 
 describe('handlers: enrollment rules', () => {
   it('refuses a face already enrolled as someone else, naming them, and stores nothing', async () => {
     await call('people/upsert', { id: 'E3', name: 'Citra' })
-    const res = await callRaw('enrollment/add-template', { ...emb([0.95, 0.05, 0, 0]), personId: 'E3' })
+    const res = await callRaw('enrollment/add-template', { ...emb([0.95, 0.05, 0, 0]), personId: 'E3', consentBy: 'test admin' })
     expect(res).toMatchObject({ ok: false, error: { code: 'duplicate-face', details: { personId: 'E1', name: 'Ani' } } })
     expect(countTemplates(db, 'E3')).toBe(0)
     expect(index.size).toBe(2)
     // a second template of the same person is fine
-    expect(await call('enrollment/add-template', { ...emb([0.95, 0.05, 0, 0]), personId: 'E1' })).toHaveProperty('templateId')
+    expect(await call('enrollment/add-template', { ...emb([0.95, 0.05, 0, 0]), personId: 'E1', consentBy: 'test admin' })).toHaveProperty('templateId')
   })
 
   it('people enrolled only with another model are flagged for re-enrollment', async () => {
     const other = new FaceIndex({ modelId: 'old-model', modelVersion: '0', dim: 4 })
     const oldHandlers = createHandlers({ db, index: other, hostInfo: () => testHostInfo(), recognition: testRecognition(0.5), cooldownMs: 0, now: clock.now, kioskId: 'k' })
     await dispatch(oldHandlers, 'people/upsert', { id: 'E9', name: 'Old' }, { transport: 'direct' })
-    await dispatch(oldHandlers, 'enrollment/add-template', { modelId: 'old-model', modelVersion: '0', embedding: [0, 0, 0, 1], personId: 'E9' }, { transport: 'direct' })
+    await dispatch(oldHandlers, 'enrollment/add-template', { modelId: 'old-model', modelVersion: '0', embedding: [0, 0, 0, 1], personId: 'E9', consentBy: 'test admin' }, { transport: 'direct' })
     const people = await call('people/list', {})
     expect(people.find((p) => p.id === 'E9')).toMatchObject({ templates: 0, needsReenrollment: true })
     expect(people.find((p) => p.id === 'E1')).toMatchObject({ templates: 1, needsReenrollment: false })
@@ -358,13 +358,13 @@ describe('handlers: attendance rules', () => {
     expect((await call('settings/get', {})).rules).toMatchObject({ mode: 'toggle', dayBoundary: '00:00', cooldownMs: 5 * MIN })
   })
 
-  it('recent check-ins are today\'s, newest first, names and times only', async () => {
+  it('recent check-ins are today\'s, newest first, initials (the default) and times only', async () => {
     await scan(T0)
     clock.set(T0 + 30 * MIN)
     await call('kiosk/recognize', { ...track([0, 1, 0, 0]), seenAt: T0 + 30 * MIN })
     expect(await call('attendance/recent', {})).toEqual([
-      { personName: 'Budi', direction: 'in', at: T0 + 30 * MIN },
-      { personName: 'Ani', direction: 'in', at: T0 },
+      { personName: 'B.', direction: 'in', at: T0 + 30 * MIN },
+      { personName: 'A.', direction: 'in', at: T0 },
     ])
   })
 })

@@ -10,6 +10,8 @@ import type { FaceIndex } from './recognition/face-index'
 import { lastEventOf, listAttendance, recordAttendance } from './store/attendance-store'
 import { addTemplate, countTemplates } from './store/template-store'
 import { appendAudit } from './store/audit-log'
+import { hasConsent, recordConsent, requireConsent } from './store/consent-store'
+import { initialsOf } from '../../src/shared/privacy/privacy'
 import { withDbErrors } from './db/sqlite'
 import { createAdminAuth, type AdminAuth } from './admin/admin-auth'
 import { decideDirection, withinCooldown, workDay } from './attendance/rules'
@@ -118,14 +120,18 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
   const redacted = (id: Identification): Identification => ({ ...id, decision: 'unknown', personId: null, name: null, similarity: 0, secondSimilarity: 0, confidence: 'low', agreement: 0 })
 
   function refuse(reason: LivenessReason, identification: Identification, evidence: LivenessEvidence | undefined, ctx: HandlerContext, check: string | null = null): KioskOutcome {
-    // the attempt is visible to the admin: who it looked like and every layer's score, never an image
+    // the attempt is visible to the admin: who it looked like and every layer's score, never an image.
+    // A candidate is named only when the face reached the lowest (normal) level's threshold: below it the
+    // best gallery entry is merely the least unlike face, and naming it would blame an enrolled person.
+    const named = identification.personId !== null && identification.similarity >= recognition.thresholds.normal
     withDbErrors(() =>
       appendAudit(db, {
         at: deps.now(),
         actor: actorOf(ctx),
         action: 'liveness.refused',
-        subject: identification.personId,
+        subject: named ? identification.personId : null,
         details: {
+          subject: named ? 'candidate' : 'unknown-face',
           reason,
           decision: identification.decision,
           similarity: Math.round(identification.similarity * 1000) / 1000,
@@ -241,6 +247,9 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
       if (personName(args.personId) === null) {
         throw new HadirError('not-found', `There is no person ${args.personId} (deleted, perhaps on another screen): nothing was stored`, { personId: args.personId })
       }
+      // UU PDP: no face is stored without the person's consent on file (or taken now, by a named admin)
+      const consentBy = args.consentBy
+      if (consentBy === undefined) requireConsent(db, args.personId)
       // one face, one person: refuse a face that already matches someone else at the current level
       const hit = search(embedding)
       if (hit && hit.personId !== args.personId && hit.similarity >= recognition.thresholds[currentLevel()]) {
@@ -251,10 +260,12 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
           similarity: Math.round(hit.similarity * 1000) / 1000,
         })
       }
-      const templateId = addTemplate(
-        db,
-        { personId: args.personId, model, embedding, quality: args.quality ?? null, source: ctx.actor ?? ctx.transport },
-        { now: deps.now(), actor: actorOf(ctx) },
+      const templateId = withDbErrors(() =>
+        db.transaction(() => {
+          // consent and the first template in one transaction: a refused template leaves no consent behind
+          if (consentBy !== undefined && !hasConsent(db, args.personId)) recordConsent(db, { personId: args.personId, givenBy: consentBy }, { now: deps.now(), actor: actorOf(ctx) })
+          return addTemplate(db, { personId: args.personId, model, embedding, quality: args.quality ?? null, source: ctx.actor ?? ctx.transport }, { now: deps.now(), actor: actorOf(ctx) })
+        })(),
       )
       const active = db.prepare('SELECT active FROM people WHERE id = ?').get(args.personId) as { active: number } | undefined
       if (active?.active === 1) index.add(args.personId, embedding)
@@ -326,12 +337,16 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
     },
 
     'attendance/recent': (args) => {
+      // anyone who can reach the kiosk screen can read this: the privacy setting is applied here, not only on screen
+      const display = settingsService.recentDisplay()
+      if (display === 'none') return []
       const rules = settingsService.rules()
       const today = workDay(deps.now(), rules)
+      // effective events only (a corrected scan shows its corrected time and direction, a voided one is gone)
       return listAttendance(db, { from: deps.now() - 36 * 3600_000, limit: 50 })
         .filter((e) => workDay(e.at, rules) === today)
         .slice(0, args.limit ?? 5)
-        .map((e) => ({ personName: e.personName, direction: e.direction, at: e.at }))
+        .map((e) => ({ personName: display === 'names' ? e.personName : initialsOf(e.personName), direction: e.direction, at: e.at }))
     },
 
   }

@@ -11,6 +11,7 @@ import { validateSchedule } from './attendance/schedule'
 import { personScheduleMap } from './store/schedule-store'
 import { appendAudit } from './store/audit-log'
 import { getSetting, setSetting } from './store/settings-store'
+import { DEFAULT_PRIVACY_NOTICE, DEFAULT_RECENT_DISPLAY, type RecentDisplay } from '../../src/shared/privacy/privacy'
 
 /** Settings keys (the `settings` table holds JSON values). */
 export const SETTINGS_KEYS = {
@@ -29,6 +30,10 @@ export const SETTINGS_KEYS = {
   schedule: 'attendance.schedule',
   /** PIN / badge fallbacks and face AND PIN (FallbackSettings JSON); absent: off */
   fallback: 'kiosk.fallback',
+  /** the kiosk's privacy notice per language ({ id?, en? }); a missing language shows the default text */
+  privacyNotice: 'privacy.notice',
+  /** what the kiosk's recent list shows: names | initials | none */
+  recentDisplay: 'privacy.recentDisplay',
   /** a secret: stored sealed (`{ "sealed": base64 }`), never returned by the API, never written to the audit log */
   hrKey: 'hr.key',
 } as const
@@ -126,6 +131,8 @@ export type SettingsService = {
   strictness(): LivenessStrictness
   /** the office's default work schedule, null when none */
   schedule(): WorkSchedule | null
+  /** what attendance/recent may show of each person */
+  recentDisplay(): RecentDisplay
   /** the HR key, for the sync only */
   hrKey(): string | null
   /** PIN / badge fallbacks and face AND PIN */
@@ -141,6 +148,8 @@ export function createSettings(db: Database, opts: { recognition: RecognitionCon
   const strictness = (): LivenessStrictness => getSetting<LivenessStrictness>(db, K.livenessStrictness) ?? DEFAULT_LIVENESS_STRICTNESS
   const schedule = (): WorkSchedule | null => getSetting<WorkSchedule>(db, K.schedule) ?? null
   const fallback = (): FallbackSettings => ({ ...DEFAULT_FALLBACK, ...(getSetting<Partial<FallbackSettings>>(db, K.fallback) ?? {}) })
+  const recentDisplay = (): RecentDisplay => getSetting<RecentDisplay>(db, K.recentDisplay) ?? DEFAULT_RECENT_DISPLAY
+  const storedNotice = (): { id?: string; en?: string } => getSetting<{ id?: string; en?: string }>(db, K.privacyNotice) ?? {}
   const get = (): KioskSettings => {
     const r = rules()
     return {
@@ -163,6 +172,8 @@ export function createSettings(db: Database, opts: { recognition: RecognitionCon
       },
       schedule: schedule(),
       fallback: fallback(),
+      privacyNotice: { ...DEFAULT_PRIVACY_NOTICE, ...storedNotice() },
+      recentDisplay: recentDisplay(),
     }
   }
   return {
@@ -171,6 +182,7 @@ export function createSettings(db: Database, opts: { recognition: RecognitionCon
     securityLevel,
     strictness,
     schedule,
+    recentDisplay,
     hrKey: () => readSecretSetting(db, K.hrKey),
     fallback,
     update(patch, actor, now) {
@@ -214,6 +226,17 @@ export function createSettings(db: Database, opts: { recognition: RecognitionCon
           change(K.location, 'settings.location', before.location, patch.location)
           change(K.sound, 'settings.sound', before.sound, patch.sound)
           change(K.startAtLogin, 'settings.start-at-login', before.startAtLogin, patch.startAtLogin)
+          change(K.recentDisplay, 'settings.recent-display', recentDisplay(), patch.recentDisplay)
+          if (patch.privacyNotice) {
+            const was = storedNotice()
+            const next: { id?: string; en?: string } = { ...was }
+            for (const l of ['id', 'en'] as const) {
+              const v = patch.privacyNotice[l]
+              if (v === null || v === DEFAULT_PRIVACY_NOTICE[l]) delete next[l]
+              else if (v !== undefined) next[l] = v
+            }
+            change(K.privacyNotice, 'settings.privacy-notice', Object.keys(was).length ? was : null, Object.keys(next).length ? next : null)
+          }
           change(K.hrUrl, 'settings.hr-url', before.hr.url, patch.hrUrl)
           change(K.hrShareTemplates, 'settings.hr-share-templates', before.hr.shareTemplates, patch.hrShareTemplates)
           if (patch.hrKey !== undefined) {

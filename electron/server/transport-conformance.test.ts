@@ -48,10 +48,10 @@ const CASES: Case[] = [
   { name: 'create E2', method: 'people/create', args: (s: Session) => ({ ...T(s), id: 'E2', name: 'Budi', department: 'Gudang' }), expect: { ok: true, check: (d) => expect(d).toMatchObject({ id: 'E2', department: 'Gudang' }) } },
   { name: 'create E2 again (duplicate id)', method: 'people/create', args: (s: Session) => ({ ...T(s), id: 'E2', name: 'Other' }), expect: { ok: false, code: 'duplicate-id' } },
   { name: 'create with a blank name', method: 'people/create', args: (s: Session) => ({ ...T(s), id: 'E9', name: '   ' }), expect: { ok: false, code: 'invalid-args' } },
-  { name: 'enroll E1', method: 'enrollment/add-template', args: (s: Session) => ({ ...T(s), ...emb([1, 0, 0, 0]), personId: 'E1', quality: 0.8 }), expect: { ok: true, check: (d) => expect(d).toEqual({ templateId: 1, templates: 1 }) } },
-  { name: 'enroll E2', method: 'enrollment/add-template', args: (s: Session) => ({ ...T(s), ...emb([0, 1, 0, 0]), personId: 'E2' }), expect: { ok: true, check: (d) => expect(d).toEqual({ templateId: 2, templates: 1 }) } },
-  { name: 'enroll E1 face as E2 (duplicate-face)', method: 'enrollment/add-template', args: (s: Session) => ({ ...T(s), ...emb([1, 0.01, 0, 0]), personId: 'E2' }), expect: { ok: false, code: 'duplicate-face' } },
-  { name: 'enroll unknown person (not-found)', method: 'enrollment/add-template', args: (s: Session) => ({ ...T(s), ...emb([0, 0, 1, 0]), personId: 'ghost' }), expect: { ok: false, code: 'not-found' } },
+  { name: 'enroll E1', method: 'enrollment/add-template', args: (s: Session) => ({ ...T(s), ...emb([1, 0, 0, 0]), personId: 'E1', consentBy: 'test admin', quality: 0.8 }), expect: { ok: true, check: (d) => expect(d).toEqual({ templateId: 1, templates: 1 }) } },
+  { name: 'enroll E2', method: 'enrollment/add-template', args: (s: Session) => ({ ...T(s), ...emb([0, 1, 0, 0]), personId: 'E2', consentBy: 'test admin' }), expect: { ok: true, check: (d) => expect(d).toEqual({ templateId: 2, templates: 1 }) } },
+  { name: 'enroll E1 face as E2 (duplicate-face)', method: 'enrollment/add-template', args: (s: Session) => ({ ...T(s), ...emb([1, 0.01, 0, 0]), personId: 'E2', consentBy: 'test admin' }), expect: { ok: false, code: 'duplicate-face' } },
+  { name: 'enroll unknown person (not-found)', method: 'enrollment/add-template', args: (s: Session) => ({ ...T(s), ...emb([0, 0, 1, 0]), personId: 'ghost', consentBy: 'test admin' }), expect: { ok: false, code: 'not-found' } },
   {
     name: 'list people',
     method: 'people/list',
@@ -75,7 +75,7 @@ const CASES: Case[] = [
   },
   { name: 'recognize stranger → unknown', method: 'kiosk/recognize', args: track([0, 0, 1, 0]), expect: { ok: true, check: (d) => expect(d).toMatchObject({ kind: 'unknown' }) } },
   { name: 'confirm an unknown ticket', method: 'kiosk/confirm', args: { ticket: 'nope', direction: 'in' }, expect: { ok: false, code: 'not-found' } },
-  { name: 'recent check-ins', method: 'attendance/recent', args: {}, expect: { ok: true, check: (d) => expect(d).toEqual([{ personName: 'Ani', direction: 'in', at: T0 }]) } },
+  { name: 'recent check-ins', method: 'attendance/recent', args: {}, expect: { ok: true, check: (d) => expect(d).toEqual([{ personName: 'A.', direction: 'in', at: T0 }]) } },
   { name: 'settings', method: 'settings/get', args: {}, expect: { ok: true, check: (d) => expect(d).toMatchObject({ securityLevel: 'normal', cooldownMs: 60_000, hr: { url: null, keySet: false } }) } },
   { name: 'bad security level', method: 'settings/update', args: (s: Session) => ({ ...T(s), securityLevel: 'max' }), expect: { ok: false, code: 'invalid-args' } },
   { name: 'HR url not a URL', method: 'settings/update', args: (s: Session) => ({ ...T(s), hrUrl: 'hr server' }), expect: { ok: false, code: 'invalid-args' } },
@@ -177,6 +177,14 @@ const CASES: Case[] = [
     method: 'recognition/identify',
     args: (s: Session) => ({ ...T(s), ...emb([0, 1, 0, 0]) }),
     expect: { ok: false, code: 'empty-gallery' },
+  },
+  { name: 'revoke E1 consent', method: 'people/revoke-consent', args: (s: Session) => ({ ...T(s), personId: 'E1' }), expect: { ok: true, check: (d) => expect(d).toEqual({ templates: 0 }) } },
+  { name: 'enroll E1 without consent (consent-required)', method: 'enrollment/add-template', args: (s: Session) => ({ ...T(s), ...emb([1, 0, 0, 0]), personId: 'E1' }), expect: { ok: false, code: 'consent-required' } },
+  {
+    name: 'record E1 consent',
+    method: 'people/record-consent',
+    args: (s: Session) => ({ ...T(s), personId: 'E1', givenBy: 'Rina' }),
+    expect: { ok: true, check: (d) => expect(d).toMatchObject({ personId: 'E1', givenBy: 'Rina', revokedAt: null }) },
   },
   { name: 'sync status', method: 'sync/status', args: {}, expect: { ok: true, check: (d) => expect(d).toMatchObject({ configured: true, queued: 4, parked: 0, shareTemplates: false }) } }, // 3 + the PIN check-in
   {

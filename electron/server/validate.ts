@@ -4,6 +4,7 @@ import { SECURITY_LEVELS, type SecurityLevel } from '../../src/shared/face/decid
 import { HadirError } from '../../src/shared/api/result'
 import type { WorkSchedule } from '../../src/shared/domain/types'
 import { validateSchedule } from './attendance/schedule'
+import { MAX_PRIVACY_NOTICE_CHARS, RECENT_DISPLAYS } from '../../src/shared/privacy/privacy'
 
 /**
  * Hand-written argument validators, one per method. Each returns a fresh object holding only
@@ -23,7 +24,9 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
 /** Frames of one tracked face the kiosk may send for one decision. */
 export const MAX_TRACK_FRAMES = 10
 
-const bad = (message: string, field?: string): HadirError => new HadirError('invalid-args', message, field ? { field } : undefined)
+/** `problem`: a stable word the admin UI translates (details.problem); the message itself is English */
+const bad = (message: string, field?: string, problem?: string): HadirError =>
+  new HadirError('invalid-args', message, field ? (problem ? { field, problem } : { field }) : undefined)
 
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/
@@ -266,7 +269,7 @@ function time(o: Obj, field: string, optional: boolean): number | undefined {
 
 function reason(o: Obj): string {
   const v = o.reason
-  if (typeof v !== 'string' || v.trim().length === 0) throw bad('A reason is required for every correction', 'reason')
+  if (typeof v !== 'string' || v.trim().length === 0) throw bad('A reason is required for every correction', 'reason', 'reason-required')
   return str(o, 'reason', MAX_REASON_LENGTH, { trim: true }) as string
 }
 
@@ -395,6 +398,23 @@ function settingsPatch(o: Obj): SettingsPatch {
   if (sched !== undefined) patch.schedule = sched
   const fallback = fallbackPatch(o.fallback)
   if (fallback !== undefined) patch.fallback = fallback
+  const recent = oneOf(o, 'recentDisplay', RECENT_DISPLAYS)
+  if (recent !== undefined) patch.recentDisplay = recent
+  if (o.privacyNotice !== undefined) {
+    const n = object(o.privacyNotice, false)
+    const text = (lang: 'id' | 'en'): string | null | undefined => {
+      const v = n[lang]
+      if (v === undefined) return undefined
+      if (v === null || (typeof v === 'string' && v.trim() === '')) return null
+      if (typeof v !== 'string') throw bad(`privacyNotice.${lang} must be text`, `privacyNotice.${lang}`)
+      const t = v.trim()
+      if ([...t].length > MAX_PRIVACY_NOTICE_CHARS) throw bad(`privacyNotice.${lang} is longer than ${MAX_PRIVACY_NOTICE_CHARS} characters`, `privacyNotice.${lang}`)
+      // eslint-disable-next-line no-control-regex
+      if (/[\u0000-\u0009\u000b-\u001f\u007f]/.test(t)) throw bad(`privacyNotice.${lang} contains control characters`, `privacyNotice.${lang}`)
+      return t
+    }
+    patch.privacyNotice = withOptional({}, { id: text('id'), en: text('en') })
+  }
   const url = hrUrl(o)
   if (url !== undefined) patch.hrUrl = url
   if (hrKey !== undefined) patch.hrKey = hrKey
@@ -455,7 +475,15 @@ export const VALIDATORS: Validators = {
   'enrollment/add-template': (args) => {
     const o = object(args, false)
     const base = { ...token(o), ...embeddingInput(o), personId: personId(o) }
-    return withOptional(base, { quality: num(o, 'quality', { min: 0, max: 1 }) })
+    return withOptional(base, { quality: num(o, 'quality', { min: 0, max: 1 }), consentBy: o.consentBy === '' ? undefined : str(o, 'consentBy', 100, { optional: true, trim: true }) })
+  },
+  'people/record-consent': (args) => {
+    const o = object(args, false)
+    return { ...token(o), personId: personId(o), givenBy: str(o, 'givenBy', 100, { trim: true }) as string }
+  },
+  'people/revoke-consent': (args) => {
+    const o = object(args, false)
+    return { ...token(o), personId: personId(o) }
   },
   'recognition/identify': (args) => {
     const o = object(args, false)
@@ -496,7 +524,7 @@ export const VALIDATORS: Validators = {
     const o = object(args, false)
     const base: ApiArgs<'attendance/correct'> = { ...token(o), eventId: eventId(o), reason: reason(o) }
     const patch = withOptional(base, { at: time(o, 'at', true), direction: oneOf(o, 'direction', DIRECTIONS) })
-    if (patch.at === undefined && patch.direction === undefined) throw bad('A correction changes the time, the direction or both', 'at')
+    if (patch.at === undefined && patch.direction === undefined) throw bad('A correction changes the time, the direction or both', 'at', 'no-change')
     return patch
   },
   'attendance/add': (args) => {

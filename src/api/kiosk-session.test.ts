@@ -57,7 +57,7 @@ beforeAll(async () => {
   }
   host = await startHost(opts)
   await host.app.dispatch('people/upsert', { id: 'E1', name: 'Ani' })
-  await host.app.dispatch('enrollment/add-template', { modelId: TEST_MODEL.modelId, modelVersion: TEST_MODEL.modelVersion, embedding: [1, 0, 0, 0], personId: 'E1' })
+  await host.app.dispatch('enrollment/add-template', { modelId: TEST_MODEL.modelId, modelVersion: TEST_MODEL.modelVersion, embedding: [1, 0, 0, 0], personId: 'E1', consentBy: 'test admin' })
 })
 afterAll(async () => {
   await host?.close()

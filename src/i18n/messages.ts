@@ -46,7 +46,7 @@ const id = {
   'ask.out': 'Pulang',
   'state.ask-direction': 'Pilih masuk atau pulang',
   'state.ask-expired': 'Waktu memilih habis. Silakan menghadap kamera lagi',
-  'recent.title': 'Kehadiran terakhir',
+  'recent.title': 'Tercatat terakhir',
   'status.offline': 'Tidak terhubung: kehadiran tetap disimpan di perangkat ini',
   'status.paused': 'Mode admin',
   'sync.online': 'HR terhubung',
@@ -61,6 +61,7 @@ const id = {
   'pairing.cli': 'Atau, di komputer ini, jalankan perintah berikut dan buka alamat yang ditampilkannya:',
   'pairing.pair-code-used': 'Alamat ini sudah pernah dipakai untuk menghubungkan sebuah halaman.',
   'pairing.pair-code-invalid': 'Kode penghubung pada alamat ini tidak berlaku (salah ketik, kedaluwarsa, atau dari kios lain).',
+  'privacy.title': 'Privasi',
 } as const
 
 export type MessageKey = keyof typeof id
@@ -110,7 +111,7 @@ const en: Record<MessageKey, string> = {
   'ask.out': 'Check-out',
   'state.ask-direction': 'Choose check-in or check-out',
   'state.ask-expired': 'Time to choose is up. Please face the camera again',
-  'recent.title': 'Recent check-ins',
+  'recent.title': 'Recent scans',
   'status.offline': 'Not connected: attendance is still saved on this device',
   'status.paused': 'Admin mode',
   'sync.online': 'HR connected',
@@ -125,6 +126,7 @@ const en: Record<MessageKey, string> = {
   'pairing.cli': 'Or, on this computer, run the command below and open the address it prints:',
   'pairing.pair-code-used': 'This address was already used to pair a page.',
   'pairing.pair-code-invalid': 'The pairing code in this address is not valid (mistyped, expired, or from another kiosk).',
+  'privacy.title': 'Privacy',
 }
 
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { id, en }

@@ -17,7 +17,7 @@ describe('migrate', () => {
     expect(getUserVersion(db)).toBe(0)
     expect(migrate(db)).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION, applied: MIGRATIONS.map((m) => m.version) })
     expect(getUserVersion(db)).toBe(LATEST_SCHEMA_VERSION)
-    expect(tables(db)).toEqual(['admin_attempts', 'attendance_events', 'attendance_review', 'audit_log', 'face_templates', 'kiosk_sessions', 'outbox', 'pairing_codes', 'people', 'person_credentials', 'person_schedules', 'settings', 'sync_state', 'tombstones'])
+    expect(tables(db)).toEqual(['admin_attempts', 'attendance_events', 'attendance_review', 'audit_log', 'consents', 'face_templates', 'kiosk_sessions', 'outbox', 'pairing_codes', 'people', 'person_credentials', 'person_schedules', 'settings', 'sync_state', 'tombstones'])
   })
 
   it('is idempotent', () => {

@@ -38,7 +38,7 @@ describe.skipIf(!posix)('private files', () => {
     const app = open(dbFile)
     try {
       await app.dispatch('people/upsert', { id: 'E1', name: 'Ani' })
-      await app.dispatch('enrollment/add-template', { modelId: TEST_MODEL.modelId, modelVersion: TEST_MODEL.modelVersion, embedding: [1, 0, 0, 0], personId: 'E1' })
+      await app.dispatch('enrollment/add-template', { modelId: TEST_MODEL.modelId, modelVersion: TEST_MODEL.modelVersion, embedding: [1, 0, 0, 0], personId: 'E1', consentBy: 'test admin' })
       await app.dispatch('kiosk/recognize', track([1, 0, 0, 0]))
       const backup = await createBackup(app.db, dbFile)
       const logger = createLogger({ dir: path.join(dir, 'logs') })

@@ -161,7 +161,7 @@ describe('attested calls', () => {
 describe('app.dispatch: attested methods over IPC and HTTP', () => {
   it('refuses unattested and forged calls with their own codes (audited, throttled), records only the real one', async () => {
     await app.dispatch('people/upsert', { id: 'E1', name: 'Ani' })
-    await app.dispatch('enrollment/add-template', { modelId: TEST_MODEL.modelId, modelVersion: TEST_MODEL.modelVersion, embedding: [1, 0, 0, 0], personId: 'E1' })
+    await app.dispatch('enrollment/add-template', { modelId: TEST_MODEL.modelId, modelVersion: TEST_MODEL.modelVersion, embedding: [1, 0, 0, 0], personId: 'E1', consentBy: 'test admin' })
     const p = app.sessions.pair(undefined, 'ipc')
     const args = track([1, 0, 0, 0])
     expect(await app.dispatch('kiosk/recognize', args, { transport: 'ipc' })).toMatchObject({ ok: false, error: { code: 'attestation-required' } })

@@ -93,7 +93,7 @@ async function enrolled(): Promise<App> {
   const app = createApp(opts())
   for (const [id, name, v] of [['E1', 'Ani', ANI], ['E2', 'Budi', BUDI]] as const) {
     expect(await app.dispatch('people/upsert', { id, name })).toMatchObject({ ok: true })
-    expect(await app.dispatch('enrollment/add-template', { ...emb([...v]), personId: id })).toMatchObject({ ok: true })
+    expect(await app.dispatch('enrollment/add-template', { ...emb([...v]), personId: id, consentBy: 'test admin' })).toMatchObject({ ok: true })
   }
   expect(await app.dispatch('settings/update', { hrKey: HR_KEY })).toMatchObject({ ok: true, data: { hr: { keySet: true } } })
   return app
@@ -212,7 +212,7 @@ describe('data at rest', () => {
   it('an in-memory store gets an ephemeral key and writes no key file', async () => {
     const app = createApp(opts({ dbFile: ':memory:' }))
     expect(await app.dispatch('people/upsert', { id: 'E1', name: 'Ani' })).toMatchObject({ ok: true })
-    expect(await app.dispatch('enrollment/add-template', { ...emb(ANI), personId: 'E1' })).toMatchObject({ ok: true })
+    expect(await app.dispatch('enrollment/add-template', { ...emb(ANI), personId: 'E1', consentBy: 'test admin' })).toMatchObject({ ok: true })
     expect(await app.dispatch('recognition/identify', emb(ANI))).toMatchObject({ ok: true, data: { decision: 'match' } })
     app.close()
     expect(fs.readdirSync(tmp)).toEqual([])

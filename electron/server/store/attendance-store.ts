@@ -198,14 +198,15 @@ export type ManualAttendanceInput = { personId: string; personName: string; at: 
 
 export type VoidInput = { eventId: string; reason: string }
 
-const invalid = (field: string, message: string) => new HadirError('invalid-args', message, { field })
+/** `problem`: a stable word the UI translates (details.problem), since the message is English */
+const invalid = (field: string, message: string, problem?: string) => new HadirError('invalid-args', message, problem ? { field, problem } : { field })
 
 /** Trimmed reason; invalid-args when empty or longer than MAX_REASON_LENGTH characters. */
 function checkReason(reason: unknown): string {
-  if (typeof reason !== 'string' || reason.trim() === '') throw invalid('reason', 'a reason is required for a manual attendance change')
+  if (typeof reason !== 'string' || reason.trim() === '') throw invalid('reason', 'a reason is required for a manual attendance change', 'reason-required')
   const trimmed = reason.trim()
   const chars = [...trimmed].length
-  if (chars > MAX_REASON_LENGTH) throw invalid('reason', `the reason is too long (${chars} characters, at most ${MAX_REASON_LENGTH})`)
+  if (chars > MAX_REASON_LENGTH) throw invalid('reason', `the reason is too long (${chars} characters, at most ${MAX_REASON_LENGTH})`, 'reason-too-long')
   return trimmed
 }
 
@@ -216,7 +217,7 @@ function checkDirection(direction: unknown, field = 'direction'): Direction {
 
 function checkAt(at: unknown, now: number): number {
   if (typeof at !== 'number' || !Number.isSafeInteger(at) || at < 0) throw invalid('at', 'at must be a time in epoch milliseconds')
-  if (at > now + MANUAL_FUTURE_SLACK_MS) throw invalid('at', 'at is in the future')
+  if (at > now + MANUAL_FUTURE_SLACK_MS) throw invalid('at', 'at is in the future', 'future')
   return at
 }
 
@@ -262,7 +263,7 @@ export function correctAttendance(db: Database, input: CorrectionInput, ctx: Cor
   const reason = checkReason(input.reason)
   checkCtx(ctx)
   if (typeof input.eventId !== 'string' || input.eventId === '') throw invalid('eventId', 'eventId is required')
-  if (input.at === undefined && input.direction === undefined) throw invalid('at', 'give the corrected time, direction or both')
+  if (input.at === undefined && input.direction === undefined) throw invalid('at', 'give the corrected time, direction or both', 'no-change')
   const newAt = input.at === undefined ? undefined : checkAt(input.at, ctx.now)
   const newDirection = input.direction === undefined ? undefined : checkDirection(input.direction)
 
@@ -280,7 +281,7 @@ export function correctAttendance(db: Database, input: CorrectionInput, ctx: Cor
           source: 'manual',
         }
         if (event.at === orig.at && event.direction === orig.direction) {
-          throw invalid('at', 'the correction changes nothing: give a different time or direction')
+          throw invalid('at', 'the correction changes nothing: give a different time or direction', 'no-change')
         }
         insertManual(db, event, ctx.kioskId, ctx.now, reason, orig.id)
         const upd = db.prepare(`UPDATE attendance_events SET superseded_by = ? WHERE id = ? AND ${EFFECTIVE}`).run(event.id, orig.id)

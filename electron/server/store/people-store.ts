@@ -13,6 +13,8 @@ type PersonRow = {
   updated_at: number
   templates: number
   other_templates: number
+  consent_by: string | null
+  consent_at: number | null
 }
 
 const toPerson = (r: PersonRow): Person => ({
@@ -24,6 +26,8 @@ const toPerson = (r: PersonRow): Person => ({
   needsReenrollment: r.templates === 0 && r.other_templates > 0,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+  // only a consent in force (not revoked) is shown
+  ...(r.consent_by !== null && r.consent_at !== null ? { consent: { givenBy: r.consent_by, givenAt: r.consent_at } } : {}),
 })
 
 const SELECT_PEOPLE = `
@@ -31,8 +35,9 @@ const SELECT_PEOPLE = `
     (SELECT count(*) FROM face_templates t
       WHERE t.person_id = p.id AND t.model_id = @modelId AND t.model_version = @modelVersion) AS templates,
     (SELECT count(*) FROM face_templates t
-      WHERE t.person_id = p.id AND NOT (t.model_id = @modelId AND t.model_version = @modelVersion)) AS other_templates
-  FROM people p`
+      WHERE t.person_id = p.id AND NOT (t.model_id = @modelId AND t.model_version = @modelVersion)) AS other_templates,
+    c.given_by AS consent_by, c.given_at AS consent_at
+  FROM people p LEFT JOIN consents c ON c.person_id = p.id AND c.revoked_at IS NULL`
 
 /** Same limits as the `people` table's CHECKs (SQLite counts characters, i.e. code points). */
 export const MAX_PERSON_ID_CHARS = 64

@@ -238,7 +238,7 @@ describe('attendance delivery', () => {
     const k = await kiosk({ sync: { backoff: { baseMs: 20, capMs: 100 } } })
     k.app.sync.start()
     await k.app.dispatch('people/upsert', { id: 'E1', name: 'Ani' })
-    await k.app.dispatch('enrollment/add-template', { ...emb([1, 0, 0, 0]), personId: 'E1' })
+    await k.app.dispatch('enrollment/add-template', { ...emb([1, 0, 0, 0]), personId: 'E1', consentBy: 'test admin' })
     await new Promise((r) => setTimeout(r, 300)) // the first round (roster, heartbeat) is over
     const t0 = Date.now()
     const r = await k.app.dispatch('kiosk/recognize', { modelId: TEST_MODEL.modelId, modelVersion: TEST_MODEL.modelVersion, embeddings: [[1, 0, 0, 0]], liveness: LIVE })
@@ -286,7 +286,7 @@ describe('roster and templates', () => {
     const front = await kiosk({ kioskId: 'front-door', shareTemplates: true })
     const warehouse = await kiosk({ kioskId: 'warehouse', shareTemplates: true })
     await front.app.dispatch('people/upsert', { id: 'E7', name: 'Dewi' })
-    await front.app.dispatch('enrollment/add-template', { ...emb([0, 0, 1, 0]), personId: 'E7' })
+    await front.app.dispatch('enrollment/add-template', { ...emb([0, 0, 1, 0]), personId: 'E7', consentBy: 'test admin' })
     await front.app.sync.syncOnce({ force: true })
     await warehouse.app.sync.syncOnce({ force: true })
     expect(await warehouse.app.dispatch('recognition/identify', emb([0, 0.05, 1, 0]))).toMatchObject({ ok: true, data: { decision: 'match', personId: 'E7' } })
@@ -299,7 +299,7 @@ describe('roster and templates', () => {
   it('templates stay on the kiosk unless an admin turns sharing on', async () => {
     const k = await kiosk({ kioskId: 'private' })
     await k.app.dispatch('people/upsert', { id: 'E8', name: 'Eka' })
-    await k.app.dispatch('enrollment/add-template', { ...emb([0, 1, 0, 0]), personId: 'E8' })
+    await k.app.dispatch('enrollment/add-template', { ...emb([0, 1, 0, 0]), personId: 'E8', consentBy: 'test admin' })
     await k.app.sync.syncOnce({ force: true })
     expect(server.stats().templates).toBe(0)
   })

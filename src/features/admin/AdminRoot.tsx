@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react'
 import type { ApiClient } from '../../api/api-client'
 import { isAdminIdle, useAdminStore } from '../../store/admin-store'
-import { adminInvoke, leaveAdmin } from './admin-api'
+import { adminInvoke, leaveAdmin, refreshKioskAfterAdmin } from './admin-api'
 import { AdminScreen } from './AdminScreen'
 import { useKioskLoop } from '../kiosk/kiosk-loop-context'
 import { isAdminShortcut, LONG_PRESS_MS } from './pin'
@@ -75,6 +75,12 @@ export function AdminRoot({ api }: { api: ApiClient }) {
     loop.pause()
     return () => loop.resume()
   }, [shown, loop])
+
+  useEffect(() => {
+    if (!shown) return
+    // corrections, voids and saved settings show on the kiosk screen as soon as admin closes
+    return () => void refreshKioskAfterAdmin(api)
+  }, [shown, api])
 
   useEffect(() => {
     if (!shown) return

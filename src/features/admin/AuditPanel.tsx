@@ -68,7 +68,7 @@ export function AuditPanel({ api }: { api: ApiClient }) {
                   <td className="admin-mono admin-nowrap">{formatLocalDateTime(e.at)}</td>
                   <td>{e.actor}</td>
                   <td className="admin-mono">{e.action}</td>
-                  <td className="admin-mono">{e.subject ?? '—'}</td>
+                  <td className="admin-mono">{e.subject ?? (e.action === 'liveness.refused' ? ta(lang, 'audit.unknown-face') : '—')}</td>
                   <td className="admin-mono admin-details">{e.details ? JSON.stringify(e.details) : ''}</td>
                 </tr>
               ))}

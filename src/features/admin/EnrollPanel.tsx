@@ -9,7 +9,9 @@ import { whenReady } from '../../store/kiosk-actions'
 import { useKioskLoop } from '../kiosk/kiosk-loop-context'
 import { chooseSubject, type DetectedFace } from '../../vision/core/face-pipeline'
 import { assessQuality } from '../../vision/core/quality'
-import { captureQuality, ENROLL_POSE_QUALITY, EnrollSession, MAX_CAPTURES, MIN_CAPTURES, poseMatches, SAME_PICTURE_COSINE, STABLE_FRAMES, type Capture } from '../enroll/enroll-steps'
+import { captureQuality, ENROLL_POSE_QUALITY, enrollActions, EnrollSession, MAX_CAPTURES, MIN_CAPTURES, poseMatches, SAME_PICTURE_COSINE, STABLE_FRAMES, type Capture } from '../enroll/enroll-steps'
+import { ConsentFields } from './ConsentFields'
+import { ta } from './messages'
 import { errorText, te, type EnrollMessageKey } from '../enroll/messages'
 
 /** Guided camera enrollment of one person (poses, live quality, liveness). */
@@ -35,8 +37,12 @@ export function EnrollPanel({ api, token, person, lang, onDone }: EnrollPanelPro
   const [error, setError] = useState<string | null>(null)
   const [finished, setFinished] = useState(false)
   const [tick, setTick] = useState(0)
+  /** UU PDP: the camera starts only once the person's consent is on file or taken now (the admin's name) */
+  const [consentBy, setConsentBy] = useState<string | null>(null)
+  const [consentReady, setConsentReady] = useState(person.consent !== undefined)
 
   useEffect(() => {
+    if (!consentReady) return
     let cancelled = false
     const session = sessionRef.current
     const embeddings = storedRef.current
@@ -105,7 +111,16 @@ export function EnrollPanel({ api, token, person, lang, onDone }: EnrollPanelPro
         }
         const quality = captureQuality(q.metrics)
         const info = vision.pipeline.embedderInfo
-        const r = await api.invoke('enrollment/add-template', { token, personId: person.id, modelId: info.modelId, modelVersion: info.modelVersion, embedding: Array.from(embedding), quality })
+        const r = await api.invoke('enrollment/add-template', {
+          token,
+          personId: person.id,
+          modelId: info.modelId,
+          modelVersion: info.modelVersion,
+          embedding: Array.from(embedding),
+          quality,
+          // recorded with the first template stored (the core refuses a face without consent)
+          ...(consentBy !== null ? { consentBy } : {}),
+        })
         if (cancelled) return
         if (!r.ok) {
           setError(errorText(lang, r.error as ApiError & { details?: Record<string, unknown> }, person.id))
@@ -130,7 +145,7 @@ export function EnrollPanel({ api, token, person, lang, onDone }: EnrollPanelPro
       cancelled = true
     }
     // `tick` restarts the loop after "skip"
-  }, [api, token, person.id, lang, tick])
+  }, [api, token, person.id, lang, tick, consentReady, consentBy])
 
   const s = sessionRef.current
   const stepKey: EnrollMessageKey | null = step ? (`enroll.step.${step}` as EnrollMessageKey) : null
@@ -138,6 +153,14 @@ export function EnrollPanel({ api, token, person, lang, onDone }: EnrollPanelPro
   return (
     <section className="enroll" data-testid="enroll-panel" data-person={person.id} data-captures={captures.length} data-steps={captures.map((c) => c.step).join(',')} data-done={finished ? 'yes' : 'no'}>
       <h2>{te(lang, 'enroll.title', { name: person.name })}</h2>
+      {!consentReady ? (
+        <div className="enroll-consent" data-testid="enroll-consent">
+          <ConsentFields lang={lang} name={person.name} onChange={setConsentBy} />
+          <button type="button" className="admin-btn admin-btn-primary" data-testid="enroll-consent-start" disabled={consentBy === null} onClick={() => setConsentReady(true)}>
+            {ta(lang, 'consent.start')}
+          </button>
+        </div>
+      ) : null}
       <div className="enroll-view">
         <video ref={videoRef} className="enroll-video" muted playsInline />
         <div className="face-guide" aria-hidden="true" />
@@ -192,28 +215,27 @@ export function EnrollPanel({ api, token, person, lang, onDone }: EnrollPanelPro
         </table>
       ) : null}
       <div className="enroll-actions">
-        {!finished && !error ? (
-          <button
-            type="button"
-            data-testid="enroll-skip"
-            onClick={() => {
-              s.skip()
-              setStep(s.step)
-              if (s.done) setFinished(true)
-              else setTick((x) => x + 1)
-            }}
-          >
-            {te(lang, 'enroll.skip')}
-          </button>
-        ) : null}
-        <button type="button" data-testid="enroll-finish" disabled={!finished && !s.canFinish && !error} onClick={onDone}>
-          {finished || s.canFinish ? te(lang, 'enroll.finish') : te(lang, 'enroll.cancel')}
-        </button>
-        {!finished && !s.canFinish && !error ? (
-          <button type="button" data-testid="enroll-cancel" onClick={onDone}>
-            {te(lang, 'enroll.cancel')}
-          </button>
-        ) : null}
+        {enrollActions({ finished, canFinish: s.canFinish, error: error !== null }).map((a) =>
+          a === 'skip' ? (
+            <button
+              key={a}
+              type="button"
+              data-testid="enroll-skip"
+              onClick={() => {
+                s.skip()
+                setStep(s.step)
+                if (s.done) setFinished(true)
+                else setTick((x) => x + 1)
+              }}
+            >
+              {te(lang, 'enroll.skip')}
+            </button>
+          ) : (
+            <button key={a} type="button" data-testid={`enroll-${a}`} onClick={onDone}>
+              {te(lang, a === 'finish' ? 'enroll.finish' : 'enroll.cancel')}
+            </button>
+          ),
+        )}
       </div>
       {/* the person may choose their kiosk PIN here (issue #12) */}
       {finished || s.canFinish ? <CredentialsSection api={api} personId={person.id} /> : null}

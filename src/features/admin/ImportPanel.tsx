@@ -12,6 +12,7 @@ import { errorText, te } from '../enroll/messages'
 import { errorText as adminErrorText } from './errors'
 import { ta } from './messages'
 import { RosterReportView } from './RosterReportView'
+import { ConsentFields } from './ConsentFields'
 import { atFolderTop, ROSTER_IN_FOLDER, rosterArgs } from './roster-upload'
 
 /**
@@ -42,6 +43,11 @@ export function ImportPanel({ api, token, lang, person, onDone }: ImportPanelPro
   const [dragging, setDragging] = useState(false)
   const [roster, setRoster] = useState<{ report: RosterReport | null; error: string | null; file: string } | null>(null)
   const [rosterBusy, setRosterBusy] = useState(false)
+  /** UU PDP: the admin who took the consent of the person (or of everyone in the folder); null until given */
+  const [consentBy, setConsentBy] = useState<string | null>(null)
+  const needsConsent = !person || person.consent === undefined
+  /** one person without consent on file: no photo is read before the consent is given */
+  const blocked = person !== undefined && person.consent === undefined && consentBy === null
 
   /** Imports a roster file; true when it went in (or there was nothing to import). */
   const importRoster = async (file: File, name: string): Promise<boolean> => {
@@ -109,7 +115,7 @@ export function ImportPanel({ api, token, lang, person, onDone }: ImportPanelPro
         const face = faces[choice.index]
         if (!face) continue
         const embedding = await vision.pipeline.embed(frame, face)
-        const r = await api.invoke('enrollment/add-template', { token, personId, modelId: info.modelId, modelVersion: info.modelVersion, embedding: Array.from(embedding) })
+        const r = await api.invoke('enrollment/add-template', { token, personId, modelId: info.modelId, modelVersion: info.modelVersion, embedding: Array.from(embedding), ...(consentBy !== null ? { consentBy } : {}) })
         if (!r.ok) throw Object.assign(new Error(r.error.message), { apiError: r.error })
         push({ file: shown, personId, ok: true, text: te(lang, 'import.ok') })
       } catch (err) {
@@ -136,19 +142,21 @@ export function ImportPanel({ api, token, lang, person, onDone }: ImportPanelPro
       onDrop={(e) => {
         e.preventDefault()
         setDragging(false)
-        if (person && !progress) void run(Array.from(e.dataTransfer.files))
+        if (person && !progress && !blocked) void run(Array.from(e.dataTransfer.files))
       }}
     >
       <h2>{person ? `${te(lang, 'import.title')}: ${person.name}` : te(lang, 'import.title-folder')}</h2>
+      {needsConsent && !progress ? <ConsentFields lang={lang} {...(person ? { name: person.name } : { many: true })} onChange={setConsentBy} /> : null}
       {progress ? (
         <div className="import-progress">{te(lang, 'import.running', { i: progress.i, n: progress.n })}</div>
       ) : (
         <div className="import-pick">
-          <label className="button">
+          <label className={blocked ? 'button button-disabled' : 'button'} title={blocked ? ta(lang, 'consent.needed') : undefined}>
             {person ? te(lang, 'import.pick') : te(lang, 'import.pick-folder')}
             <input
               type="file"
               data-testid="import-input"
+              disabled={blocked}
               accept={person ? 'image/*' : undefined}
               multiple
               hidden

@@ -7,11 +7,12 @@ import { adminInvoke } from './admin-api'
 import { EnrollPanel } from './EnrollPanel'
 import { errorText } from './errors'
 import { ImportPanel } from './ImportPanel'
+import { formatLocalDateTime } from './dates'
 import { ta } from './messages'
 import { ConfirmDialog, NoticeLine, useDebounced, useLang, type Notice } from './ui'
 
 type View = { kind: 'list' } | { kind: 'enroll'; person: Person } | { kind: 'import'; person?: Person }
-type Confirm = { kind: 'delete' | 'reenroll'; person: Person }
+type Confirm = { kind: 'delete' | 'reenroll' | 'revoke'; person: Person }
 type Edit = { id: string; name: string; department: string }
 type AddForm = { id: string; name: string; department: string }
 
@@ -85,6 +86,18 @@ export function PeoplePanel({ api }: { api: ApiClient }) {
         }
         setConfirm(null)
         setNotice({ kind: 'info', text: ta(lang, 'people.deleted', { name: c.person.name }) })
+        await reload()
+        return
+      }
+      if (c.kind === 'revoke') {
+        // UU PDP: withdrawing consent erases the face templates at once (tombstoned to HR)
+        const r = await adminInvoke(api, 'people/revoke-consent', { personId: c.person.id })
+        if (!r.ok) {
+          setConfirmNotice({ kind: 'error', text: errorText(lang, r.error) })
+          return
+        }
+        setConfirm(null)
+        setNotice({ kind: 'info', text: ta(lang, 'people.consent-revoked', { name: c.person.name, n: String(r.data.templates) }) })
         await reload()
         return
       }
@@ -230,6 +243,9 @@ export function PeoplePanel({ api }: { api: ApiClient }) {
                   <td className="admin-num">{p.templates}</td>
                   <td>
                     <span className={p.active ? 'admin-badge admin-badge-ok' : 'admin-badge admin-badge-off'}>{ta(lang, p.active ? 'people.active' : 'people.inactive')}</span>
+                    <span className={p.consent ? 'admin-badge admin-badge-ok' : 'admin-badge admin-badge-off'} data-testid={`consent-${p.id}`} data-consent={p.consent ? 'yes' : 'no'}>
+                      {p.consent ? ta(lang, 'consent.given', { by: p.consent.givenBy, time: formatLocalDateTime(p.consent.givenAt) }) : ta(lang, 'consent.none')}
+                    </span>
                     {p.needsReenrollment ? (
                       <span className="admin-badge admin-badge-warn" data-testid={`needs-reenroll-${p.id}`}>
                         {ta(lang, 'people.needs-reenroll')}
@@ -274,6 +290,19 @@ export function PeoplePanel({ api }: { api: ApiClient }) {
                           {ta(lang, 'people.reenroll')}
                         </button>
                       ) : null}
+                      {p.consent || p.templates > 0 ? (
+                        <button
+                          type="button"
+                          className="admin-btn"
+                          data-testid={`revoke-consent-${p.id}`}
+                          onClick={() => {
+                            setConfirmNotice(null)
+                            setConfirm({ kind: 'revoke', person: p })
+                          }}
+                        >
+                          {ta(lang, 'people.revoke-consent')}
+                        </button>
+                      ) : null}
                       <button
                         type="button"
                         className="admin-btn admin-btn-danger"
@@ -299,9 +328,9 @@ export function PeoplePanel({ api }: { api: ApiClient }) {
       {confirm ? (
         <ConfirmDialog
           lang={lang}
-          danger={confirm.kind === 'delete'}
-          title={ta(lang, confirm.kind === 'delete' ? 'people.delete' : 'people.reenroll')}
-          text={ta(lang, confirm.kind === 'delete' ? 'people.confirm-delete' : 'people.confirm-reenroll', { name: confirm.person.name, id: confirm.person.id })}
+          danger={confirm.kind !== 'reenroll'}
+          title={ta(lang, confirm.kind === 'delete' ? 'people.delete' : confirm.kind === 'revoke' ? 'people.revoke-consent' : 'people.reenroll')}
+          text={ta(lang, confirm.kind === 'delete' ? 'people.confirm-delete' : confirm.kind === 'revoke' ? 'people.confirm-revoke' : 'people.confirm-reenroll', { name: confirm.person.name, id: confirm.person.id })}
           busy={busy}
           notice={confirmNotice}
           onYes={() => void confirmYes(confirm)}

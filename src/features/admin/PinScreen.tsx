@@ -6,7 +6,7 @@ import { useAdminStore } from '../../store/admin-store'
 import { localHourMinute } from './dates'
 import { errorText } from './errors'
 import { ta } from './messages'
-import { LOGIN_MIN_PIN_LENGTH, MIN_PIN_LENGTH, pressPinKey, sanitizePin, submitPin, type PinFlow, type PinKey } from './pin'
+import { LOGIN_MIN_PIN_LENGTH, MIN_PIN_LENGTH, pinKeyOf, pressPinKey, sanitizePin, submitPin, type PinFlow, type PinKey } from './pin'
 import { NoticeLine, useLang, type Notice } from './ui'
 
 const KEYS: PinKey[] = ['1', '2', '3', '4', '5', '6', '7', '8', '9']
@@ -55,11 +55,36 @@ export function PinScreen({ api }: { api: ApiClient }) {
 
   const locked = lockedUntil !== null
   const focusInput = () => inputRef.current?.focus()
+  const ready = flow !== null && !locked
+
+  // the field is disabled until admin/status answers, so its autoFocus comes to nothing: focus it
+  // once it can take keys (and again after a lock ends)
+  useEffect(() => {
+    if (ready) inputRef.current?.focus()
+  }, [ready])
+
   const press = (k: PinKey) => {
     setPin((p) => pressPinKey(p, k))
     focusInput()
   }
   const cancel = () => useAdminStore.getState().close()
+
+  // digits typed before the field has the focus (or after a click elsewhere) still count: the keys
+  // are taken on the window, except those the field itself receives
+  const submitRef = useRef<() => void>(() => undefined)
+  useEffect(() => {
+    if (!ready) return
+    const onKey = (e: KeyboardEvent) => {
+      if (e.target === inputRef.current) return
+      const k = pinKeyOf(e)
+      if (k === null) return
+      e.preventDefault()
+      if (k === 'enter') submitRef.current()
+      else press(k)
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [ready])
 
   const afterSession = (r: ApiResult<AdminSession>) => {
     if (r.ok) {
@@ -101,6 +126,8 @@ export function PinScreen({ api }: { api: ApiClient }) {
         }
     }
   }
+
+  submitRef.current = () => void submit()
 
   const title = !flow
     ? ta(lang, 'common.loading')

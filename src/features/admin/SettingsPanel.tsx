@@ -8,11 +8,11 @@ import type { CheckInMode, LivenessStrictness } from '../../shared/domain/types'
 import { useAdminStore } from '../../store/admin-store'
 import { useKioskStore } from '../../store/kiosk-store'
 import { adminInvoke } from './admin-api'
-import { errorText } from './errors'
 import { ta, type AdminMessageKey } from './messages'
 import { MIN_PIN_LENGTH, sanitizePin } from './pin'
 import { draftFromSettings, isEmptyPatch, RESOLUTIONS, resolutionValue, settingsPatch, type DraftProblem, type SettingsDraft } from './settings-form'
 import { NoticeLine, useLang, type Notice } from './ui'
+import { RECENT_DISPLAYS, type RecentDisplay } from '../../shared/privacy/privacy'
 
 const LANGUAGES: LanguageSetting[] = ['auto', 'id', 'en']
 const STRICTNESS: LivenessStrictness[] = ['off', 'normal', 'strict']
@@ -61,7 +61,7 @@ export function SettingsPanel({ api }: { api: ApiClient }) {
       if (r.ok) {
         setSettings(r.data)
         setDraft(draftFromSettings(r.data))
-      } else setNotice({ kind: 'error', text: errorText(lang, r.error) })
+      } else setNotice({ kind: 'error', error: r.error })
     })
     void navigator.mediaDevices
       ?.enumerateDevices()
@@ -87,14 +87,16 @@ export function SettingsPanel({ api }: { api: ApiClient }) {
           setConfirming(patch)
           setConfirmPin('')
         }
-        setNotice({ kind: 'error', text: errorText(lang, r.error) })
+        setNotice({ kind: 'error', error: r.error })
         return
       }
       setConfirming(null)
       setSettings(r.data)
+      // the kiosk screen behind shows the saved name, location and notice at once (no reload)
+      useKioskStore.getState().setSettings(r.data)
       setDraft(draftFromSettings(r.data))
       if (patch.language !== undefined) applyLanguage(r.data.language)
-      setNotice({ kind: 'info', text: ta(lang, done) })
+      setNotice({ kind: 'info', key: done })
     } finally {
       setBusy(false)
     }
@@ -104,11 +106,11 @@ export function SettingsPanel({ api }: { api: ApiClient }) {
     if (!settings || !draft) return
     const p = settingsPatch(settings, draft)
     if (!p.ok) {
-      setNotice({ kind: 'error', text: ta(lang, PROBLEM[p.problem]) })
+      setNotice({ kind: 'error', key: PROBLEM[p.problem] })
       return
     }
     if (isEmptyPatch(p.patch)) {
-      setNotice({ kind: 'info', text: ta(lang, 'set.nothing-changed') })
+      setNotice({ kind: 'info', key: 'set.nothing-changed' })
       return
     }
     void send(p.patch, 'set.saved')
@@ -251,6 +253,29 @@ export function SettingsPanel({ api }: { api: ApiClient }) {
           ) : null}
         </fieldset>
 
+        <fieldset className="admin-fieldset" data-testid="set-privacy">
+          <legend>{ta(lang, 'set.privacy.title')}</legend>
+          <label className="admin-field">
+            <span>{ta(lang, 'set.privacy.recent')}</span>
+            <select className="admin-input" data-testid="set-recent-display" value={draft.recentDisplay} onChange={(e) => set('recentDisplay', RECENT_DISPLAYS.find((m) => m === e.target.value) ?? ('initials' satisfies RecentDisplay))}>
+              {RECENT_DISPLAYS.map((m) => (
+                <option key={m} value={m}>
+                  {ta(lang, `set.privacy.recent.${m}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="admin-field">
+            <span>{ta(lang, 'set.privacy.notice-id')}</span>
+            <textarea className="admin-input" rows={3} maxLength={600} data-testid="set-privacy-notice-id" value={draft.privacyNoticeId} onChange={(e) => set('privacyNoticeId', e.target.value)} />
+          </label>
+          <label className="admin-field">
+            <span>{ta(lang, 'set.privacy.notice-en')}</span>
+            <textarea className="admin-input" rows={3} maxLength={600} data-testid="set-privacy-notice-en" value={draft.privacyNoticeEn} onChange={(e) => set('privacyNoticeEn', e.target.value)} />
+          </label>
+          <p className="admin-muted">{ta(lang, 'set.privacy.notice-hint')}</p>
+        </fieldset>
+
         <fieldset className="admin-fieldset">
           <legend>{ta(lang, 'set.section.hr')}</legend>
           <label className="admin-field">
@@ -347,11 +372,11 @@ function ChangePin({ api }: { api: ApiClient }) {
   const [busy, setBusy] = useState(false)
   const submit = async () => {
     if (pin.length < MIN_PIN_LENGTH) {
-      setNotice({ kind: 'error', text: ta(lang, 'err.pin-too-short', { min: String(MIN_PIN_LENGTH) }) })
+      setNotice({ kind: 'error', key: 'err.pin-too-short', vars: { min: String(MIN_PIN_LENGTH) } })
       return
     }
     if (pin !== again) {
-      setNotice({ kind: 'error', text: ta(lang, 'pin.mismatch.change') })
+      setNotice({ kind: 'error', key: 'pin.mismatch.change' })
       return
     }
     const token = useAdminStore.getState().token
@@ -361,13 +386,13 @@ function ChangePin({ api }: { api: ApiClient }) {
     setBusy(false)
     if (!r.ok) {
       if (r.error.code === 'admin-required') useAdminStore.getState().close()
-      setNotice({ kind: 'error', text: errorText(lang, r.error) })
+      setNotice({ kind: 'error', error: r.error })
       return
     }
     useAdminStore.getState().renewSession(r.data)
     setPin('')
     setAgain('')
-    setNotice({ kind: 'info', text: ta(lang, 'set.pin-changed') })
+    setNotice({ kind: 'info', key: 'set.pin-changed' })
   }
   return (
     <form

@@ -2,6 +2,8 @@ import type { ApiClient } from '../../api/api-client'
 import type { AdminArgs, ApiArgs, ApiData, ApiMethod } from '../../shared/api/contract'
 import type { ApiResult } from '../../shared/api/result'
 import { useAdminStore } from '../../store/admin-store'
+import { refreshRecent } from '../../store/kiosk-actions'
+import { useKioskStore } from '../../store/kiosk-store'
 
 /** Methods whose arguments carry the admin session token. */
 export type AdminMethod = { [M in ApiMethod]: ApiArgs<M> extends AdminArgs ? M : never }[ApiMethod]
@@ -29,4 +31,14 @@ export function leaveAdmin(api: ApiClient): void {
   const { token, close } = useAdminStore.getState()
   if (token) void api.invoke('admin/logout', { token })
   close()
+}
+
+/**
+ * After admin mode closes: the kiosk screen reads the settings (name, location, privacy notice, recent
+ * list mode) and today's recent list again, so corrections and saved settings show without a reload.
+ */
+export async function refreshKioskAfterAdmin(api: ApiClient): Promise<void> {
+  const s = await api.invoke('settings/get', {})
+  if (s.ok) useKioskStore.getState().setSettings(s.data)
+  await refreshRecent(api)
 }

@@ -6,6 +6,10 @@ import { MIN_PIN_LENGTH } from './pin'
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null)
 
+/** details.problem of an invalid-args error that has its own words (the host's message is English). */
+const INVALID_PROBLEMS = ['future', 'reason-required', 'reason-too-long', 'no-change', 'consent-by'] as const
+type InvalidProblem = (typeof INVALID_PROBLEMS)[number]
+
 /** The message key and placeholders for an API error, chosen by its stable code (never by its text). */
 export function errorMessage(error: ApiError): { key: AdminMessageKey; vars: Record<string, string> } {
   const d = error.details ?? {}
@@ -54,9 +58,14 @@ export function errorMessage(error: ApiError): { key: AdminMessageKey; vars: Rec
       if (problem === 'end-before-start' || problem === 'tolerance-out-of-range' || problem === 'bad-time' || problem === 'bad-days') return { key: `err.invalid-schedule.${problem}`, vars: {} }
       return { key: 'err.invalid-schedule', vars: { detail: error.message } }
     }
-    case 'invalid-args':
-      // the host's message names the field; it is shown as it comes
-      return { key: 'err.invalid-args', vars: { detail: error.message } }
+    case 'invalid-args': {
+      // a known problem reads in the UI language; otherwise the host's (English) message names the field
+      const problem = str(d['problem'])
+      if (problem !== null && (INVALID_PROBLEMS as readonly string[]).includes(problem)) return { key: `err.invalid-args.${problem as InvalidProblem}`, vars: {} }
+      return { key: 'err.invalid-args', vars: { detail: error.message, field: str(d['field']) ?? '—' } }
+    }
+    case 'consent-required':
+      return { key: 'err.consent-required', vars: {} }
     default:
       return { key: 'err.generic', vars: { detail: `${error.code}: ${error.message}` } }
   }
@@ -64,5 +73,7 @@ export function errorMessage(error: ApiError): { key: AdminMessageKey; vars: Rec
 
 export function errorText(lang: Lang, error: ApiError): string {
   const m = errorMessage(error)
+  // the host's messages are English: in Indonesian an unknown invalid-args names only the field
+  if (lang === 'id' && m.key === 'err.invalid-args') return ta(lang, 'err.invalid-args.field', { field: m.vars['field'] ?? '—' })
   return ta(lang, m.key, m.vars)
 }

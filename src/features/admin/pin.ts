@@ -49,3 +49,15 @@ export function isAdminShortcut(e: { ctrlKey: boolean; shiftKey: boolean; altKey
 
 /** How long the top-left corner must be held. */
 export const LONG_PRESS_MS = 2000
+
+/**
+ * A key typed anywhere on the PIN screen (the field need not have the focus): a digit (main row or
+ * numpad), Backspace, or Enter to submit; null for anything else and for shortcuts (Ctrl, Alt, Meta).
+ */
+export function pinKeyOf(e: { key: string; ctrlKey: boolean; altKey: boolean; metaKey: boolean }): PinKey | 'enter' | null {
+  if (e.ctrlKey || e.altKey || e.metaKey) return null
+  if (/^[0-9]$/.test(e.key)) return e.key as PinKey
+  if (e.key === 'Backspace') return 'backspace'
+  if (e.key === 'Enter' || e.key === 'NumpadEnter') return 'enter'
+  return null
+}

@@ -2,6 +2,7 @@ import type { KioskSettings, LanguageSetting, SettingsPatch } from '../../shared
 import type { SecurityLevel } from '../../shared/face/decide'
 import type { CheckInMode, LivenessStrictness } from '../../shared/domain/types'
 import { isHourMinute } from './dates'
+import { DEFAULT_PRIVACY_NOTICE, DEFAULT_RECENT_DISPLAY, type RecentDisplay } from '../../shared/privacy/privacy'
 
 /** Resolutions the kiosk camera may ask for. */
 export const RESOLUTIONS: ReadonlyArray<{ width: number; height: number }> = [
@@ -33,6 +34,11 @@ export type SettingsDraft = {
   hrKey: string
   /** enrollments (face templates, biometric data) go to the company's other kiosks through HR */
   hrShareTemplates: boolean
+  /** the kiosk's privacy notice per language, as typed ('' brings the default text back) */
+  privacyNoticeId?: string
+  privacyNoticeEn?: string
+  /** what the kiosk's recent list shows */
+  recentDisplay?: RecentDisplay
 }
 
 export const resolutionValue = (width: number, height: number) => `${width}x${height}`
@@ -56,6 +62,9 @@ export function draftFromSettings(s: KioskSettings): SettingsDraft {
     hrUrl: s.hr.url ?? '',
     hrKey: '',
     hrShareTemplates: s.hr.shareTemplates === true,
+    privacyNoticeId: (s.privacyNotice ?? DEFAULT_PRIVACY_NOTICE).id,
+    privacyNoticeEn: (s.privacyNotice ?? DEFAULT_PRIVACY_NOTICE).en,
+    recentDisplay: s.recentDisplay ?? DEFAULT_RECENT_DISPLAY,
   }
 }
 
@@ -109,6 +118,14 @@ export function settingsPatch(s: KioskSettings, d: SettingsDraft): { ok: true; p
   if (hrUrl !== s.hr.url) patch.hrUrl = hrUrl
   if (d.hrKey !== '') patch.hrKey = d.hrKey
   if (d.hrShareTemplates !== (s.hr.shareTemplates === true)) patch.hrShareTemplates = d.hrShareTemplates
+  if (d.recentDisplay !== undefined && d.recentDisplay !== (s.recentDisplay ?? DEFAULT_RECENT_DISPLAY)) patch.recentDisplay = d.recentDisplay
+  const notice = s.privacyNotice ?? DEFAULT_PRIVACY_NOTICE
+  const noticePatch: NonNullable<SettingsPatch['privacyNotice']> = {}
+  for (const [lang, typed] of [['id', d.privacyNoticeId], ['en', d.privacyNoticeEn]] as const) {
+    if (typed === undefined || typed.trim() === notice[lang]) continue
+    noticePatch[lang] = typed.trim() === '' ? null : typed.trim()
+  }
+  if (Object.keys(noticePatch).length > 0) patch.privacyNotice = noticePatch
   return { ok: true, patch }
 }
 

@@ -1,7 +1,9 @@
 import { useEffect, useState, type ReactNode } from 'react'
 import type { Lang } from '../../i18n/messages'
 import { useKioskStore } from '../../store/kiosk-store'
-import { ta } from './messages'
+import type { ApiError } from '../../shared/api/result'
+import { errorText } from './errors'
+import { ta, type AdminMessageKey } from './messages'
 
 /** The UI language (the kiosk's). */
 export function useLang(): Lang {
@@ -18,14 +20,28 @@ export function useDebounced<T>(value: T, ms: number): T {
   return v
 }
 
-/** A status line: an error (role alert) or a confirmation. */
-export type Notice = { kind: 'error' | 'info'; text: string }
+/**
+ * A status line: an error (role alert) or a confirmation. Given as a message key (or an API error)
+ * it is worded when shown, so it follows a language switch; `text` is fixed words.
+ */
+export type Notice =
+  | { kind: 'error' | 'info'; text: string }
+  | { kind: 'error' | 'info'; key: AdminMessageKey; vars?: Record<string, string> }
+  | { kind: 'error'; error: ApiError }
+
+/** The words of a notice in `lang`. */
+export function noticeText(lang: Lang, n: Notice): string {
+  if ('text' in n) return n.text
+  if ('key' in n) return ta(lang, n.key, n.vars ?? {})
+  return errorText(lang, n.error)
+}
 
 export function NoticeLine({ notice, testId }: { notice: Notice | null; testId: string }) {
+  const lang = useLang()
   if (!notice) return null
   return (
     <p className={`admin-notice admin-notice-${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'} data-testid={testId}>
-      {notice.text}
+      {noticeText(lang, notice)}
     </p>
   )
 }

@@ -115,3 +115,18 @@ export class EnrollSession {
     if (this.stepIndex >= POSE_STEPS.length && this.captures.length < MIN_CAPTURES) this.extra = true
   }
 }
+
+/** A button under the camera enrollment. */
+export type EnrollAction = 'skip' | 'finish' | 'cancel'
+
+/**
+ * The buttons under the camera enrollment, in order: "skip" while a step is asked for, then exactly
+ * one way out — "finish" once enough templates are stored (or all steps are done), else "cancel"
+ * (also after an error). Never two Cancel buttons, never a disabled one.
+ */
+export function enrollActions(state: { finished: boolean; canFinish: boolean; error: boolean }): EnrollAction[] {
+  const out: EnrollAction[] = []
+  if (!state.finished && !state.error) out.push('skip')
+  out.push(state.finished || state.canFinish ? 'finish' : 'cancel')
+  return out
+}

@@ -49,6 +49,7 @@ const id = {
   'err.quality': 'Kualitas kurang: {reasons}',
   'err.admin-required': 'Mode admin berakhir: masukkan PIN lagi',
   'err.other': 'Gagal: {message}',
+  'err.consent-required': 'Belum ada persetujuan pemrosesan wajah: centang persetujuan dan isi nama admin',
 } as const
 
 export type EnrollMessageKey = keyof typeof id
@@ -101,6 +102,7 @@ const en: Record<EnrollMessageKey, string> = {
   'err.quality': 'Quality too low: {reasons}',
   'err.admin-required': 'Admin mode ended: enter the PIN again',
   'err.other': 'Failed: {message}',
+  'err.consent-required': 'No consent to face processing on file: tick the consent and enter the admin name',
 }
 
 const dictionaries: Record<Lang, Record<EnrollMessageKey, string>> = { id, en }
@@ -122,6 +124,7 @@ export function errorText(lang: Lang, e: { code: string; message: string; detail
     case 'image-unreadable':
     case 'image-too-large':
     case 'admin-required':
+    case 'consent-required':
       return te(lang, `err.${e.code}`)
     default:
       return te(lang, 'err.other', { message: e.message })

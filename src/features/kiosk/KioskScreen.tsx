@@ -8,6 +8,7 @@ import type { DetectedFace } from '../../vision/core/face-pipeline'
 import { MatchBanner } from './MatchBanner'
 import { BadgeListener } from './BadgeListener'
 import { PinEntry } from './PinEntry'
+import { PrivacyNotice } from './PrivacyNotice'
 
 const PHASE_MESSAGE: Partial<Record<KioskPhase, Parameters<typeof t>[1]>> = {
   starting: 'state.loading',
@@ -26,13 +27,15 @@ const PHASE_MESSAGE: Partial<Record<KioskPhase, Parameters<typeof t>[1]>> = {
 /** Today's last few check-ins, refreshed after each decision and every minute. */
 function RecentList({ api, lang }: { api: ApiClient; lang: Lang }) {
   const recent = useKioskStore((s) => s.recent)
+  // names, initials or nothing (privacy setting; the core answers only what it allows)
+  const display = useKioskStore((s) => s.settings?.recentDisplay) ?? 'initials'
   useEffect(() => {
     const id = setInterval(() => void refreshRecent(api), 60_000)
     return () => clearInterval(id)
   }, [api])
-  if (recent.length === 0) return null
+  if (recent.length === 0 || display === 'none') return null
   return (
-    <aside className="recent" data-testid="recent">
+    <aside className="recent" data-testid="recent" data-display={display}>
       <div className="recent-title">{t(lang, 'recent.title')}</div>
       <ol>
         {recent.map((r) => (
@@ -206,6 +209,7 @@ export function KioskScreen({ api }: { api: ApiClient }) {
           </div>
         ) : null}
       </footer>
+      <PrivacyNotice lang={lang} />
     </main>
   )
 }

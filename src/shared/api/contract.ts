@@ -14,6 +14,7 @@ import type {
   WorkSchedule,
 } from '../domain/types'
 import type { SecurityLevel } from '../face/decide'
+import type { RecentDisplay } from '../privacy/privacy'
 import type { Attestation } from './attest'
 import type { ApiResult } from './result'
 
@@ -87,6 +88,13 @@ export type KioskSettings = {
   schedule?: WorkSchedule | null
   /** when the face fails: PIN / badge at the kiosk, and face AND PIN (issue #12). Always present in settings/get. */
   fallback?: FallbackSettings
+  /**
+   * the privacy notice on the kiosk screen in both languages (the default text about face processing
+   * under UU PDP when an admin has not written one) and what the recent list shows of each person.
+   * Always present in settings/get.
+   */
+  privacyNotice?: { id: string; en: string }
+  recentDisplay?: RecentDisplay
 }
 
 /**
@@ -137,6 +145,10 @@ export type SettingsPatch = {
   schedule?: WorkSchedule | null
   /** PIN / badge fallbacks and face AND PIN */
   fallback?: Partial<FallbackSettings>
+  /** the notice text per language; '' (or null) brings back the default text */
+  privacyNotice?: { id?: string | null; en?: string | null }
+  /** names, initials (the default) or none: enforced in attendance/recent's answer */
+  recentDisplay?: RecentDisplay
 }
 
 /** Where the HR sync stands (no personal data: the kiosk screen shows part of it). */
@@ -176,8 +188,14 @@ export type AdminSession = { token: string; expiresAt: number }
  */
 export type AdminArgs = { token?: string }
 
-/** A check-in shown on the kiosk screen's "last few" list. */
+/**
+ * A scan shown on the kiosk screen's "last few" list (check-ins and check-outs). `personName` is what
+ * the settings' recentDisplay allows: the name, or only the initials ("S.A."); with 'none' the list is empty.
+ */
 export type RecentCheckIn = { personName: string; direction: Direction; at: number }
+
+/** A person's consent to face processing: who (the person), when, taken by which admin, stored by which session. */
+export type Consent = { personId: string; givenBy: string; givenAt: number; recordedBy: string; revokedAt: number | null; revokedBy: string | null }
 
 /** Host-side diagnostics (the renderer adds camera, frame rate and stage timings). No biometric data. */
 export type Diagnostics = {
@@ -287,8 +305,16 @@ export type ApiHandlers = {
   'people/delete': (args: AdminArgs & { personId: string }) => { deleted: boolean; templates: number }
   /** re-enrollment: erases the person's templates, keeps the person */
   'people/clear-templates': (args: AdminArgs & { personId: string }) => { templates: number }
-  /** `duplicate-face` when the face is someone else's; `not-found` when the person is gone */
-  'enrollment/add-template': (args: AdminArgs & EmbeddingInput & { personId: string; quality?: number }) => { templateId: number; templates: number }
+  /**
+   * `duplicate-face` when the face is someone else's; `not-found` when the person is gone;
+   * `consent-required` when the person has no consent to face processing on file and `consentBy`
+   * (the admin who took the consent) is not given. With `consentBy` the consent is recorded first.
+   */
+  'enrollment/add-template': (args: AdminArgs & EmbeddingInput & { personId: string; quality?: number; consentBy?: string }) => { templateId: number; templates: number }
+  /** records the person's consent to face processing, taken by the admin `givenBy`; audited */
+  'people/record-consent': (args: AdminArgs & { personId: string; givenBy: string }) => Consent
+  /** withdraws the consent: every template of the person is erased (tombstoned to HR), audited; attendance is kept */
+  'people/revoke-consent': (args: AdminArgs & { personId: string }) => { templates: number }
   /** 1:N identification of one embedding at the current (or the given) security level; `empty-gallery` when nobody is enrolled */
   'recognition/identify': (args: AdminArgs & EmbeddingInput & { level?: SecurityLevel }) => Identification
 
@@ -301,7 +327,7 @@ export type ApiHandlers = {
   'kiosk/recognize': (args: TrackInput & { seenAt?: number; liveness?: LivenessEvidence }) => KioskOutcome
   /** ask mode: the direction the person tapped for a recognised face (ticket valid 20 s) */
   'kiosk/confirm': (args: { ticket: string; direction: Direction }) => KioskOutcome
-  /** today's last check-ins for the kiosk screen (names and times only) */
+  /** today's last scans for the kiosk screen (times, directions, and names or initials as recentDisplay says) */
   'attendance/recent': (args: { limit?: number }) => RecentCheckIn[]
 
   'settings/get': (args: Record<string, never>) => KioskSettings
@@ -403,6 +429,8 @@ export const ADMIN_METHODS: ReadonlySet<ApiMethod> = new Set<ApiMethod>([
   'people/credentials',
   'review/list',
   'review/approve',
+  'people/record-consent',
+  'people/revoke-consent',
 ])
 
 /**
@@ -460,6 +488,8 @@ export const API_METHODS: readonly ApiMethod[] = [
   'kiosk/face-pin',
   'review/list',
   'review/approve',
+  'people/record-consent',
+  'people/revoke-consent',
 ] as const
 
 /**

@@ -80,6 +80,9 @@ export type ApiErrorCode =
   | 'pin-locked'
   /** too many PIN tries from this kiosk in a short time (details.retryAfterMs) */
   | 'rate-limited'
+  // privacy (issue 12, item 4)
+  /** a person's face is enrolled only with their consent on file (UU PDP): give who took it (consentBy / --consent-by) */
+  | 'consent-required'
 
 /** Plain, structured-clone and JSON-safe error. */
 export type ApiError = {

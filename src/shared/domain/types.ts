@@ -13,6 +13,8 @@ export type Person = {
   needsReenrollment: boolean
   createdAt: number
   updatedAt: number
+  /** the person's consent to face processing in force (UU PDP): the admin who took it and when; absent: none */
+  consent?: { givenBy: string; givenAt: number }
 }
 
 /** Check-in or check-out. */

@@ -8,6 +8,7 @@ import { up as up0060 } from './0060-sealed-templates'
 import { up as up0080 } from './0080-security'
 import { up as up0075 } from './0075-work-schedules'
 import { up as up0085 } from './0085-pin-badge'
+import { up as up0090 } from './0090-consent'
 
 /** One schema step. Append-only: never edit a shipped migration, add a new one. */
 export type Migration = { version: number; name: string; up: (db: Database) => void }
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 75, name: '0075-work-schedules', up: up0075 },
   { version: 80, name: '0080-security', up: up0080 },
   { version: 85, name: '0085-pin-badge', up: up0085 },
+  { version: 90, name: '0090-consent', up: up0090 },
 ]
 
-export const LATEST_SCHEMA_VERSION = 85
+export const LATEST_SCHEMA_VERSION = 90
