@@ -57,7 +57,7 @@ beforeEach(async () => {
   open()
   await call('people/upsert', { id: 'E1', name: 'Ani' })
   await call('people/upsert', { id: 'E2', name: 'Budi' })
-  await call('enrollment/add-template', { ...emb([1, 0, 0, 0]), personId: 'E1' })
+  await call('enrollment/add-template', { ...emb([1, 0, 0, 0]), personId: 'E1', consentBy: 'Rina (admin)' })
   await call('settings/update', { fallback: { mode: 'pin-badge' } })
 })
 afterEach(() => {
