@@ -12,7 +12,7 @@ import type {
   PersonSchedule,
   WorkSchedule,
 } from '../domain/types'
-import type { SecurityLevel } from '../face/decide'
+import type { LevelExpectation, SecurityLevel } from '../face/decide'
 import type { Attestation } from './attest'
 import type { ApiResult } from './result'
 
@@ -163,6 +163,8 @@ export type Diagnostics = {
   db: { sizeBytes: number; schemaVersion: number }
   now: number
   timeZone: string
+  /** what each security level means for the current gallery (issue 15): threshold, expected stranger acceptance and miss rate per attempt */
+  recognition?: { templates: number; level: SecurityLevel; levels: LevelExpectation[] }
 }
 
 /**
