@@ -3,7 +3,8 @@ import { gzipSync } from 'node:zlib'
 import { basename, extname, join } from 'node:path'
 import type { ApiArgs, ApiData, ApiMethod } from '../../src/shared/api/contract'
 import { HadirError, toApiError, type ApiError } from '../../src/shared/api/result'
-import { chooseSubject, type FacePipeline } from '../../src/vision/core/face-pipeline'
+import { chooseEnrollmentSubject, type FacePipeline } from '../../src/vision/core/face-pipeline'
+import { cosine } from '../../src/shared/face/match'
 import { createBackup, listBackups, restoreBackup } from '../server/db/backup'
 import { defaultDbFile, openDb } from '../server/db/open-db'
 import { createApp } from '../server/create-app'
@@ -246,17 +247,36 @@ function listPeopleFolders(dir: string): { personId: string; files: string[] }[]
   return people
 }
 
-/** Embeds the one face a photo is about, or throws no-face / multiple-faces. */
+/** A box in the photo's own pixels, as text for error details. */
+const boxText = (b: readonly number[], scale: number) => b.map((v) => Math.round(v / scale)).join(',')
+
+/**
+ * Embeds the one face a photo is about (chooseEnrollmentSubject: a large, central, whole face wins
+ * over small, off-centre or border-cut ones), or throws no-face / multiple-faces naming the two
+ * faces that compete (boxes x,y,w,h in the photo's pixels).
+ */
 export async function embedSubject(pipeline: FacePipeline, file: string): Promise<Float32Array> {
   const frame = await decodeImageFile(file)
   const faces = await pipeline.detect(frame)
-  const choice = chooseSubject(faces, frame.width, frame.height)
+  const choice = chooseEnrollmentSubject(faces, frame.width, frame.height)
   if (choice.kind === 'none') throw new HadirError('no-face', `no face found in ${file}`)
   if (choice.kind === 'ambiguous') {
-    throw new HadirError('multiple-faces', `${choice.count} faces in ${file} and none clearly the subject; use a photo of one person`)
+    const [a, b] = choice.rivals.map((i) => (faces[i] as (typeof faces)[number]).box)
+    const size = (x: readonly number[]) => `${Math.round((x[2] as number) / frame.scale)}x${Math.round((x[3] as number) / frame.scale)}`
+    throw new HadirError('multiple-faces', `${choice.count} faces in ${file}: one of ${size(a as number[])} px at ${boxText(a as number[], frame.scale)} and one of ${size(b as number[])} px at ${boxText(b as number[], frame.scale)}, neither clearly the subject; use a photo of one person`, {
+      faces: choice.count,
+      firstBox: boxText(a as number[], frame.scale),
+      secondBox: boxText(b as number[], frame.scale),
+    })
   }
   return pipeline.embed(frame, faces[choice.index] as (typeof faces)[number])
 }
+
+/**
+ * A photo of a person's folder must look like the folder's photos stored before it: below this
+ * cosine to every one of them it is someone else (measured on calibration/: see README, Enrollment).
+ */
+export const SAME_PERSON_MIN_COSINE = 0.2
 
 async function enroll(dir: string, db: string, io: CliIo): Promise<number> {
   const folders = listPeopleFolders(dir)
@@ -288,6 +308,8 @@ async function enroll(dir: string, db: string, io: CliIo): Promise<number> {
           continue
         }
       }
+      // this run's stored photos of the person: a later photo must match one of them
+      const accepted: { file: string; embedding: Float32Array }[] = []
       for (const file of folder.files) {
         done++
         const shown = `${folder.personId}/${basename(file)}`
@@ -299,8 +321,19 @@ async function enroll(dir: string, db: string, io: CliIo): Promise<number> {
         try {
           processed++
           const embedding = await embedSubject(pipeline, file)
+          if (accepted.length > 0) {
+            const best = accepted.map((a) => ({ file: a.file, s: cosine(a.embedding, embedding) })).reduce((x, y) => (y.s > x.s ? y : x))
+            if (best.s < SAME_PERSON_MIN_COSINE) {
+              throw new HadirError('photo-mismatch', `${shown} does not match ${best.file} (similarity ${best.s.toFixed(2)}, same person needs ≥ ${SAME_PERSON_MIN_COSINE}): it looks like someone else, so it was not added to ${folder.personId}`, {
+                file: shown,
+                matchedAgainst: best.file,
+                similarity: Math.round(best.s * 1000) / 1000,
+              })
+            }
+          }
           await app.call('enrollment/add-template', { personId: folder.personId, modelId: tag.modelId, modelVersion: tag.modelVersion, embedding: Array.from(embedding) })
           summary.stored++
+          accepted.push({ file: shown, embedding })
           io.progress(`enroll ${done}/${total} ${shown}: stored`)
         } catch (err) {
           const e = toApiError(err)

@@ -7,7 +7,7 @@ import type { Person } from '../../shared/domain/types'
 import { whenReady } from '../../store/kiosk-actions'
 import { useKioskLoop } from '../kiosk/kiosk-loop-context'
 import { decodeImageBlob } from '../../vision/browser/decode-file'
-import { chooseSubject } from '../../vision/core/face-pipeline'
+import { chooseEnrollmentSubject } from '../../vision/core/face-pipeline'
 import { errorText, te } from '../enroll/messages'
 import { errorText as adminErrorText } from './errors'
 import { ta } from './messages'
@@ -103,9 +103,13 @@ export function ImportPanel({ api, token, lang, person, onDone }: ImportPanelPro
         }
         const frame = await decodeImageBlob(file, shown)
         const faces = await vision.pipeline.detect(frame)
-        const choice = chooseSubject(faces, frame.width, frame.height)
+        // a large, central, whole face is the subject even beside small or border-cut ones (issue 15)
+        const choice = chooseEnrollmentSubject(faces, frame.width, frame.height)
         if (choice.kind === 'none') throw Object.assign(new Error('no face'), { apiError: { code: 'no-face', message: 'no face' } })
-        if (choice.kind === 'ambiguous') throw Object.assign(new Error('faces'), { apiError: { code: 'multiple-faces', message: `${choice.count} faces` } })
+        if (choice.kind === 'ambiguous') {
+          const box = (i: number) => (faces[i]?.box ?? []).map((v) => Math.round(v)).join(',')
+          throw Object.assign(new Error('faces'), { apiError: { code: 'multiple-faces', message: `${choice.count} faces`, details: { faces: choice.count, firstBox: box(choice.rivals[0]), secondBox: box(choice.rivals[1]) } } })
+        }
         const face = faces[choice.index]
         if (!face) continue
         const embedding = await vision.pipeline.embed(frame, face)

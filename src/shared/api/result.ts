@@ -59,6 +59,9 @@ export type ApiErrorCode =
   | 'roster-unreadable'
   | 'roster-columns'
   | 'invalid-schedule'
+  // issue 15: enrollment from photos
+  /** a photo in a person's folder shows someone else than the folder's other photos (nothing stored from it) */
+  | 'photo-mismatch'
 
 /** Plain, structured-clone and JSON-safe error. */
 export type ApiError = {
