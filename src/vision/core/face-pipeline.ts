@@ -152,14 +152,16 @@ const cutByBorder = (b: Box, width: number, height: number): boolean => {
 }
 
 /**
- * The face an enrollment photo is about. A large, central face that the border does not cut is the
- * subject even when other faces are small, off-centre or cut by the border; a second whole face of
- * comparable size (COMPARABLE_AREA) makes the photo ambiguous, naming both. Without such a face the
- * general rule applies (chooseSubject: one face clearly dominating by centre-weighted area).
+ * The face an enrollment photo is about: the general rule's subject (chooseSubject: one face
+ * clearly dominating by centre-weighted area) when there is one; else a large, central face that the
+ * border does not cut, when every other face is small (below COMPARABLE_AREA of its area) or cut by
+ * the border. A second whole face of comparable size leaves the photo ambiguous, naming both.
  */
 export function chooseEnrollmentSubject(faces: readonly { box: Box }[], width: number, height: number): EnrollmentChoice {
   if (faces.length === 0) return { kind: 'none' }
   if (faces.length === 1) return { kind: 'one', index: 0, ignored: 0 }
+  const general = chooseSubject(faces, width, height)
+  if (general.kind === 'one') return { kind: 'one', index: general.index, ignored: faces.length - 1 }
   const w = prominence(faces, width, height)
   const diag = Math.hypot(width, height) / 2
   const area = (b: Box) => b[2] * b[3]
@@ -176,8 +178,6 @@ export function chooseEnrollmentSubject(faces: readonly { box: Box }[], width: n
       return { kind: 'ambiguous', count: faces.length, rivals: [best, rival] }
     }
   }
-  const general = chooseSubject(faces, width, height)
-  if (general.kind === 'one') return { kind: 'one', index: general.index, ignored: faces.length - 1 }
   const order = w.map((x, i) => [x, i] as const).sort((a, b2) => b2[0] - a[0])
   return { kind: 'ambiguous', count: faces.length, rivals: [(order[0] as readonly [number, number])[1], (order[1] as readonly [number, number])[1]] }
 }
