@@ -15,7 +15,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { levelExpectations, type SearchHit } from '../../src/shared/face/decide'
-import { extname, join, relative } from 'node:path'
+import { basename, extname, join, relative } from 'node:path'
 import { HadirError, toApiError } from '../../src/shared/api/result'
 import { mostProminentFace, type FacePipeline } from '../../src/vision/core/face-pipeline'
 import { FaceIndex } from '../server/recognition/face-index'
@@ -51,6 +51,7 @@ function parse(argv: string[]): Options {
     else if (!o.dir) o.dir = a
     else throw new HadirError('invalid-args', `unexpected argument ${a}`)
   }
+  if (!o.dir && o.writeTable) o.dir = join(FACES_DIR, 'calibration')
   if (!o.dir) throw new HadirError('invalid-args', 'usage: npm run eval -- <dir> [--templates k] [--impostors share] [--no-flip] [--cache FILE]')
   if (!Number.isInteger(o.templates) || o.templates < 1) throw new HadirError('invalid-args', '--templates must be a whole number ≥ 1')
   if (o.impostorShare !== 'loo' && !(o.impostorShare > 0 && o.impostorShare < 1)) throw new HadirError('invalid-args', "--impostors must be 'loo' or a share in (0, 1)")
@@ -225,7 +226,7 @@ export async function runEval(o: Options, progress: (s: string) => void, vision?
     const doc = {
       $comment: 'Score table of fr-feature (numbers only, no face data): per-comparison false-match rate -> cosine threshold (impostorTail), and share of genuine comparisons below each threshold (genuineMiss). A security level is a target share of a stranger\'s attempts accepted as someone (targetFpir); its threshold for a gallery of n templates is the one at rate 1 - (1 - targetFpir)^(1/n). Rates below observedDownTo come from an exponential fit of the observed tail. See README, Accuracy.',
       $command: 'npm run eval -- --write-table',
-      $calibration: { set: relative(process.cwd(), o.dir) || o.dir, identities: identities.length, photos: photos.length, impostorPairs: impostor.length, genuinePairs: genuine.length, tailFit: fit },
+      $calibration: { set: `${basename(o.dir)}/ of the shared developer face set (LFW)`, identities: identities.length, photos: photos.length, impostorPairs: impostor.length, genuinePairs: genuine.length, tailFit: fit },
       ...numbers,
     }
     writeFileSync(file, `${JSON.stringify(doc, null, 1)}\n`)
@@ -273,7 +274,6 @@ const isMain = process.argv[1] && /eval\.ts$|eval\.js$/.test(process.argv[1])
 if (isMain) {
   const progress = (s: string) => process.stderr.write(`${s}\n`)
   const argv = process.argv.slice(2)
-  if (argv.includes('--write-table') && !argv.some((a) => !a.startsWith('--'))) argv.push(join(FACES_DIR, 'calibration'))
   const job = argv[0] === '--check-floors' && argv.length === 1
     ? checkFloors((dir) => runEval({ ...parse([dir]), dir }, progress) as ReturnType<Parameters<typeof checkFloors>[0]>, (l) => process.stdout.write(`${l}\n`)).then((code) => {
         process.exitCode = code
