@@ -63,6 +63,16 @@ beforeAll(async () => {
   writeFileSync(join(enrollDir, 'zz_bad', 'notes.txt'), 'not a photo')
   symlinkSync(join(FACES, 'other', 'noface_landscape.jpg'), join(enrollDir, 'zz_bad', 'landscape.jpg'))
   symlinkSync(join(FACES, 'other', 'group_selfie_many_people.jpg'), join(enrollDir, 'zz_bad', 'group.jpg'))
+  // issue 15: an LFW crop whose neighbour is cut by the border enrolls its subject; two comparable
+  // faces are refused naming both; a second person's photo in one person's folder is refused
+  const CAL = join(FACES, 'calibration')
+  mkdirSync(join(enrollDir, 'zz_lfw_cut'), { recursive: true })
+  symlinkSync(join(CAL, 'Shaukat_Aziz', 'Shaukat_Aziz_0001.jpg'), join(enrollDir, 'zz_lfw_cut', '1.jpg'))
+  symlinkSync(join(CAL, 'Ben_Affleck', 'Ben_Affleck_0007.jpg'), join(enrollDir, 'zz_lfw_cut', '2.jpg'))
+  mkdirSync(join(enrollDir, 'zz_mixed'), { recursive: true })
+  symlinkSync(join(CAL, 'Vicente_Fox', 'Vicente_Fox_0001.jpg'), join(enrollDir, 'zz_mixed', '1.jpg'))
+  symlinkSync(join(CAL, 'Tom_Craddick', 'Tom_Craddick_0001.jpg'), join(enrollDir, 'zz_mixed', '2.jpg'))
+  symlinkSync(join(CAL, 'Vicente_Fox', 'Vicente_Fox_0003.jpg'), join(enrollDir, 'zz_mixed', '3.jpg'))
   // a folder name that cannot be a person id (blank), and a broken link: rejected, the run goes on
   mkdirSync(join(enrollDir, '   '), { recursive: true })
   symlinkSync(join(IDENTITIES, 'obama', '2.jpg'), join(enrollDir, '   ', 'a.jpg'))
@@ -98,7 +108,7 @@ afterAll(() => {
 
 describe('cli enroll', () => {
   it('stores one template per identity from its first photo', () => {
-    const ok = enrollSummary.people.filter((p) => p.personId !== 'zz_bad' && p.personId.trim() !== '')
+    const ok = enrollSummary.people.filter((p) => !p.personId.startsWith('zz_') && p.personId.trim() !== '')
     expect(ok).toHaveLength(24)
     for (const p of ok) expect(p.stored, p.personId).toBe(1)
     expect(enrollSummary.imagesPerSecond).toBeGreaterThan(0)
@@ -116,6 +126,24 @@ describe('cli enroll', () => {
     })
     const blank = enrollSummary.people.find((p) => p.personId.trim() === '')
     expect(blank).toMatchObject({ stored: 0, rejected: [{ code: 'invalid-args' }] })
+  })
+
+  it('enrolls the subject of a photo whose neighbour is cut by the border; refuses two comparable faces, naming both', () => {
+    const p = enrollSummary.people.find((x) => x.personId === 'zz_lfw_cut')
+    expect(p?.stored).toBe(1)
+    const r = p?.rejected as unknown as { file: string; code: string; message: string }[]
+    expect(r.map((x) => [x.file, x.code])).toEqual([['zz_lfw_cut/2.jpg', 'multiple-faces']])
+    // both faces with their sizes and boxes
+    expect(r[0]?.message).toMatch(/2 faces .*one of \d+x\d+ px at \d+,\d+,\d+,\d+ and one of \d+x\d+ px at \d+,\d+,\d+,\d+/)
+  })
+
+  it('a photo of someone else in a person\'s folder is refused (photo-mismatch); the photos that match are stored', async () => {
+    const p = enrollSummary.people.find((x) => x.personId === 'zz_mixed')
+    expect(p?.stored).toBe(2)
+    expect(p?.rejected.map((x) => [x.file, x.code])).toEqual([['zz_mixed/2.jpg', 'photo-mismatch']])
+    expect((p?.rejected[0] as unknown as { message: string }).message).toContain('does not match zz_mixed/1.jpg')
+    const people = await runCli(['people', '--db', db])
+    expect((people.lines[0] as { id: string; templates: number }[]).find((x) => x.id === 'zz_mixed')?.templates).toBe(2)
   })
 
   it('lists and deletes people', async () => {
