@@ -73,6 +73,9 @@ beforeAll(async () => {
   symlinkSync(join(CAL, 'Vicente_Fox', 'Vicente_Fox_0001.jpg'), join(enrollDir, 'zz_mixed', '1.jpg'))
   symlinkSync(join(CAL, 'Tom_Craddick', 'Tom_Craddick_0001.jpg'), join(enrollDir, 'zz_mixed', '2.jpg'))
   symlinkSync(join(CAL, 'Vicente_Fox', 'Vicente_Fox_0003.jpg'), join(enrollDir, 'zz_mixed', '3.jpg'))
+  // a photo of a printed photo: stored, with a warning
+  mkdirSync(join(enrollDir, 'zz_print'), { recursive: true })
+  symlinkSync(join(FACES, 'spoof', 'spoof', 'minivision_image_F1_print.jpg'), join(enrollDir, 'zz_print', '1.jpg'))
   // a folder name that cannot be a person id (blank), and a broken link: rejected, the run goes on
   mkdirSync(join(enrollDir, '   '), { recursive: true })
   symlinkSync(join(IDENTITIES, 'obama', '2.jpg'), join(enrollDir, '   ', 'a.jpg'))
@@ -97,8 +100,8 @@ beforeAll(async () => {
 }, 600_000)
 
 let enrollSummary: {
-  people: { personId: string; stored: number; rejected: { file: string; code: string }[] }[]
-  totals: { people: number; templates: number; rejected: number }
+  people: { personId: string; stored: number; rejected: { file: string; code: string }[]; warnings?: { file: string; code: string }[] }[]
+  totals: { people: number; templates: number; rejected: number; warnings: number }
   imagesPerSecond: number
 }
 
@@ -144,6 +147,14 @@ describe('cli enroll', () => {
     expect((p?.rejected[0] as unknown as { message: string }).message).toContain('does not match zz_mixed/1.jpg')
     const people = await runCli(['people', '--db', db])
     expect((people.lines[0] as { id: string; templates: number }[]).find((x) => x.id === 'zz_mixed')?.templates).toBe(2)
+  })
+
+  it('a photo of a print is stored with a warning to check it; the real photos of the developer set get none', () => {
+    const p = enrollSummary.people.find((x) => x.personId === 'zz_print')
+    expect(p).toMatchObject({ stored: 1, warnings: [{ file: 'zz_print/1.jpg', code: 'suspected-screen-or-print' }] })
+    const others = enrollSummary.people.filter((x) => x.personId !== 'zz_print' && x.warnings?.length)
+    expect(others.map((x) => x.personId)).toEqual([])
+    expect(enrollSummary.totals.warnings).toBe(1)
   })
 
   it('lists and deletes people', async () => {
