@@ -29,6 +29,7 @@ export function buildScoreTable(genuine: ArrayLike<number>, impostor: ArrayLike<
   const empirical = (rate: number) => imp[Math.max(0, Math.floor(rate * n) - 1)] as number
   // fit log10(rate) = a + slope·t over the observed tail rates 1e-3 .. observedDownTo
   const pts = rates.filter((r) => r <= 1e-3 && r >= observedDownTo).map((r) => [empirical(r), Math.log10(r)] as const)
+  if (pts.length < 3) throw new RangeError(`too few impostor pairs (${n}) to fit the tail: need rates down to 1e-3.5 observed`)
   const mx = pts.reduce((s, p) => s + p[0], 0) / pts.length
   const my = pts.reduce((s, p) => s + p[1], 0) / pts.length
   const slope = pts.reduce((s, p) => s + (p[0] - mx) * (p[1] - my), 0) / pts.reduce((s, p) => s + (p[0] - mx) ** 2, 0)

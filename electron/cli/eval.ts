@@ -216,7 +216,13 @@ export async function runEval(o: Options, progress: (s: string) => void, vision?
   // the shipped decision at each level, its thresholds following this gallery's size
   const tag = embeddingModelTag()
   const shipped = recognitionConfig()
-  const runTable = !loo && impostorEnrolled.length >= 1000 ? buildScoreTable(genuineEnrolled, impostorEnrolled, tag) : null
+  let runTable: ReturnType<typeof buildScoreTable> | null = null
+  try {
+    // a small set (the developer set's 16 enrolled people) has too few pairs to fit a tail: no level figures
+    runTable = loo ? null : buildScoreTable(genuineEnrolled, impostorEnrolled, tag)
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err
+  }
   const levels = runTable ? levelFigures({ ...shipped, scoreTable: runTable }, index.size, matedSearches, strangerSearches) : null
   const levelsShippedTable = !loo && shipped.scoreTable ? levelFigures(shipped, index.size, matedSearches, strangerSearches) : null
   const table = o.writeTable ? buildScoreTable(genuine, impostor, tag) : null
