@@ -65,7 +65,8 @@ export function levelFigures(cfg: RecognitionConfig, templates: number, mated: r
       let wrong = 0
       for (const p of mated) {
         const d = decide(p.hit, [], cfg, level, templates)
-        if (d.decision === 'match') d.personId === p.truePersonId ? right++ : wrong++
+        if (d.decision === 'match' && d.personId === p.truePersonId) right++
+        else if (d.decision === 'match') wrong++
       }
       let strangerIn = 0
       for (const p of strangers) if (decide(p.hit, [], cfg, level, templates).decision === 'match') strangerIn++

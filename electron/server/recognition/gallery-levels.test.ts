@@ -7,6 +7,9 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Diagnostics, KioskSettings } from '../../../src/shared/api/contract'
+import type { Identification } from '../../../src/shared/domain/types'
+import type { ApiResult } from '../../../src/shared/api/result'
 import type { ScoreTable } from '../../../src/shared/face/decide'
 import { createApp } from '../create-app'
 import { TEST_MODEL, testRecognition } from '../testing/fixtures'
@@ -22,6 +25,10 @@ beforeEach(() => {
 })
 afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }))
 
+function data<T>(r: ApiResult<unknown>): T {
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`)
+  return r.data as T
+}
 const emb = (embedding: number[]) => ({ modelId: TEST_MODEL.modelId, modelVersion: TEST_MODEL.modelVersion, embedding })
 
 describe('levels that follow the gallery size', () => {
@@ -31,31 +38,30 @@ describe('levels that follow the gallery size', () => {
       const probe = emb([0.21, Math.sqrt(1 - 0.21 ** 2), 0, 0])
       // empty gallery: a clear error, nothing matched
       expect(await app.dispatch('recognition/identify', probe)).toMatchObject({ ok: false, error: { code: 'empty-gallery' } })
-      const diag0 = await app.dispatch('diagnostics/get', {})
-      expect(diag0).toMatchObject({ ok: true, data: { recognition: { templates: 0, level: 'normal' } } })
-      if (diag0.ok) expect(diag0.data.recognition?.levels.every((l) => l.strangerAcceptance === 0 && l.missRate === 1)).toBe(true)
+      const diag0 = data<Diagnostics>(await app.dispatch('diagnostics/get', {}))
+      expect(diag0.recognition).toMatchObject({ templates: 0, level: 'normal' })
+      expect(diag0.recognition?.levels.every((l) => l.strangerAcceptance === 0 && l.missRate === 1)).toBe(true)
 
       await app.dispatch('people/upsert', { id: 'E1', name: 'Ani' })
       expect(await app.dispatch('enrollment/add-template', { ...emb([1, 0, 0, 0]), personId: 'E1' })).toMatchObject({ ok: true })
-      const one = await app.dispatch('recognition/identify', probe)
-      expect(one).toMatchObject({ ok: true, data: { decision: 'match', personId: 'E1' } })
-      if (one.ok) expect(one.data.threshold).toBeCloseTo(0.2, 6)
-      const s1 = await app.dispatch('settings/get', {})
-      if (s1.ok) expect(s1.data.thresholds.normal).toBeCloseTo(0.2, 6)
+      const one = data<Identification>(await app.dispatch('recognition/identify', probe))
+      expect(one).toMatchObject({ decision: 'match', personId: 'E1' })
+      expect(one.threshold).toBeCloseTo(0.2, 6)
+      const s1 = data<KioskSettings>(await app.dispatch('settings/get', {}))
+      expect(s1.thresholds.normal).toBeCloseTo(0.2, 6)
 
       for (const [id, v] of [['E2', [0, 0, 1, 0]], ['E3', [0, 0, 0, 1]]] as const) {
         await app.dispatch('people/upsert', { id, name: id })
         expect(await app.dispatch('enrollment/add-template', { ...emb([...v]), personId: id })).toMatchObject({ ok: true })
       }
-      const three = await app.dispatch('recognition/identify', probe)
-      expect(three).toMatchObject({ ok: true, data: { decision: 'unknown', reason: 'below-threshold' } })
-      if (three.ok) expect(three.data.threshold).toBeCloseTo(0.1 + 0.05 * -Math.log10(1 - 0.99 ** (1 / 3)), 6)
-      const diag3 = await app.dispatch('diagnostics/get', {})
-      if (!diag3.ok) throw new Error('diagnostics failed')
-      expect(diag3.data.recognition?.templates).toBe(3)
-      for (const l of diag3.data.recognition?.levels ?? []) expect(l.strangerAcceptance).toBeCloseTo(l.targetFpir as number, 6)
-      const s3 = await app.dispatch('settings/get', {})
-      if (s3.ok && s1.ok) expect(s3.data.thresholds.normal).toBeGreaterThan(s1.data.thresholds.normal)
+      const three = data<Identification>(await app.dispatch('recognition/identify', probe))
+      expect(three).toMatchObject({ decision: 'unknown', reason: 'below-threshold' })
+      expect(three.threshold).toBeCloseTo(0.1 + 0.05 * -Math.log10(1 - 0.99 ** (1 / 3)), 6)
+      const diag3 = data<Diagnostics>(await app.dispatch('diagnostics/get', {}))
+      expect(diag3.recognition?.templates).toBe(3)
+      for (const l of diag3.recognition?.levels ?? []) expect(l.strangerAcceptance).toBeCloseTo(l.targetFpir as number, 6)
+      const s3 = data<KioskSettings>(await app.dispatch('settings/get', {}))
+      expect(s3.thresholds.normal).toBeGreaterThan(s1.thresholds.normal)
     } finally {
       app.close()
     }
