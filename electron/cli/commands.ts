@@ -4,7 +4,7 @@ import { basename, extname, join } from 'node:path'
 import type { ApiArgs, ApiData, ApiMethod } from '../../src/shared/api/contract'
 import { HadirError, toApiError, type ApiError } from '../../src/shared/api/result'
 import { chooseEnrollmentSubject, type FacePipeline } from '../../src/vision/core/face-pipeline'
-import { cosine } from '../../src/shared/face/match'
+import { cosine, SAME_PERSON_MIN_COSINE } from '../../src/shared/face/match'
 import { createBackup, listBackups, restoreBackup } from '../server/db/backup'
 import { defaultDbFile, openDb } from '../server/db/open-db'
 import { createApp } from '../server/create-app'
@@ -289,12 +289,6 @@ export async function embedEnrollmentPhoto(pipeline: FacePipeline, file: string,
   return { embedding, suspect: r.reasons.includes('spoof_detected') ? { score: Math.round(r.score * 1000) / 1000 } : null }
 }
 
-/**
- * A photo of a person's folder must look like the folder's photos stored before it: below this
- * cosine to every one of them it is someone else: on calibration/ 0.8% of same-person pairs and 0.3%
- * of different-person pairs score below / above it (see README, Enrollment from photos).
- */
-export const SAME_PERSON_MIN_COSINE = 0.3
 
 async function enroll(dir: string, db: string, io: CliIo): Promise<number> {
   const folders = listPeopleFolders(dir)
