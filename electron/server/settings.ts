@@ -136,9 +136,10 @@ export function createSettings(db: Database, opts: { recognition: RecognitionCon
     const r = rules()
     return {
       securityLevel: securityLevel(),
-      thresholds: opts.galleryTemplates
-        ? (Object.fromEntries(SECURITY_LEVELS.map((l) => [l, levelThreshold(opts.recognition, l, (opts.galleryTemplates as () => number)())])) as Record<SecurityLevel, number>)
-        : { ...opts.recognition.thresholds },
+      thresholds: { ...opts.recognition.thresholds },
+      ...(opts.galleryTemplates && opts.recognition.scoreTable
+        ? { galleryThresholds: Object.fromEntries(SECURITY_LEVELS.map((l) => [l, levelThreshold(opts.recognition, l, (opts.galleryTemplates as () => number)())])) as Record<SecurityLevel, number> }
+        : {}),
       livenessStrictness: strictness(),
       cooldownMs: r.cooldownMs,
       rules: r,

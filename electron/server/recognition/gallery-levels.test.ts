@@ -48,7 +48,8 @@ describe('levels that follow the gallery size', () => {
       expect(one).toMatchObject({ decision: 'match', personId: 'E1' })
       expect(one.threshold).toBeCloseTo(0.2, 6)
       const s1 = data<KioskSettings>(await app.dispatch('settings/get', {}))
-      expect(s1.thresholds.normal).toBeCloseTo(0.2, 6)
+      expect(s1.galleryThresholds?.normal).toBeCloseTo(0.2, 6)
+      expect(s1.thresholds.normal).toBe(0.5) // the fixed 1:1 threshold stays
 
       for (const [id, v] of [['E2', [0, 0, 1, 0]], ['E3', [0, 0, 0, 1]]] as const) {
         await app.dispatch('people/upsert', { id, name: id })
@@ -61,7 +62,7 @@ describe('levels that follow the gallery size', () => {
       expect(diag3.recognition?.templates).toBe(3)
       for (const l of diag3.recognition?.levels ?? []) expect(l.strangerAcceptance).toBeCloseTo(l.targetFpir as number, 6)
       const s3 = data<KioskSettings>(await app.dispatch('settings/get', {}))
-      expect(s3.thresholds.normal).toBeGreaterThan(s1.thresholds.normal)
+      expect(s3.galleryThresholds?.normal).toBeGreaterThan(s1.galleryThresholds?.normal as number)
     } finally {
       app.close()
     }

@@ -58,8 +58,10 @@ export type LanguageSetting = 'auto' | 'id' | 'en'
 export type KioskSettings = {
   /** recognition security level; thresholds are calibrated per level (see README) */
   securityLevel: SecurityLevel
-  /** the thresholds behind each level, for display */
+  /** the thresholds behind each level, for display; fixed per comparison (the model's 1:1 thresholds) */
   thresholds: Record<SecurityLevel, number>
+  /** with a score table: each level's threshold for the current gallery size (what 1:N decisions use; issue 15) */
+  galleryThresholds?: Record<SecurityLevel, number>
   /** off: no liveness check; normal: passive layers, a challenge when uncertain; strict: always a challenge */
   livenessStrictness: LivenessStrictness
   /** = rules.cooldownMs */
