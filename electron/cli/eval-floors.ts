@@ -25,6 +25,8 @@ type EvalFigures = {
   counts: { impostorPairs: number; nonMatedSearches: number }
   /** the shipped decision at each level, thresholds from a table of the enrolled people only (eval.ts) */
   levels: Record<'normal' | 'high' | 'very-high', LevelFigures> | null
+  /** the same with the shipped models/fr-feature.score-table.json (null when there is none) */
+  levelsShippedTable?: Record<'normal' | 'high' | 'very-high', LevelFigures> | null
 }
 
 /**
@@ -49,6 +51,9 @@ export function calibrationFloors(r: EvalFigures): Floor[] {
     { name: "level 'high' (default): probes accepted as someone they are not", value: lv?.high.wrongPersonOfAllProbes ?? nan, op: '<=', bound: 0.001, measured: '0%' },
     { name: "level 'high': enrolled people missed (one photo, one frame)", value: lv?.high.missRate ?? nan, op: '<=', bound: 0.12, measured: '9.20%' },
     { name: "level 'very-high': probes accepted as someone they are not", value: lv?.['very-high'].wrongPersonOfAllProbes ?? nan, op: '==', bound: 0 },
+    // the shipped table (missing, or written for another pipeline, fails here)
+    { name: "shipped score table, level 'normal': strangers accepted per attempt", value: r.levelsShippedTable?.normal.strangerAcceptance ?? nan, op: '<=', bound: 0.02, measured: '0.92%' },
+    { name: "shipped score table, level 'high': probes accepted as someone they are not", value: r.levelsShippedTable?.high.wrongPersonOfAllProbes ?? nan, op: '<=', bound: 0.001, measured: '0%' },
   ]
 }
 

@@ -49,6 +49,7 @@ describe('npm run eval -- --check-floors', () => {
     fnirAtFpir01pct: 0.079,
     counts: { impostorPairs: 2_431_314, nonMatedSearches: 761 },
     levels: { normal: level(0.0118, 0.0049, 0.028), high: level(0, 0, 0.092), 'very-high': level(0, 0, 0.186) },
+    levelsShippedTable: { normal: level(0.0092, 0.0038, 0.03), high: level(0, 0, 0.087), 'very-high': level(0, 0, 0.177) },
     ...over,
   })
   const failing = (r: ReturnType<typeof figures>) => calibrationFloors(r as Parameters<typeof calibrationFloors>[0]).filter((f) => !floorHolds(f)).map((f) => f.name)
@@ -59,5 +60,6 @@ describe('npm run eval -- --check-floors', () => {
     leaky.levels.high = level(0.004, 0.0017, 0.05)
     expect(failing(leaky)).toEqual(["level 'high': strangers accepted per attempt", "level 'high' (default): probes accepted as someone they are not"])
     expect(failing(figures({ levels: null })).length).toBeGreaterThanOrEqual(5)
+    expect(failing(figures({ levelsShippedTable: null }))).toEqual(["shipped score table, level 'normal': strangers accepted per attempt", "shipped score table, level 'high': probes accepted as someone they are not"])
   })
 })
