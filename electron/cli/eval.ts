@@ -235,7 +235,8 @@ export async function runEval(o: Options, progress: (s: string) => void, vision?
       $calibration: { set: `${basename(o.dir)}/ of the shared developer face set (LFW)`, identities: identities.length, photos: photos.length, impostorPairs: impostor.length, genuinePairs: genuine.length, tailFit: fit },
       ...numbers,
     }
-    writeFileSync(file, `${JSON.stringify(doc, null, 1)}\n`)
+    // one [rate, threshold] / [threshold, miss] row per line
+    writeFileSync(file, `${JSON.stringify(doc, null, 1).replace(/\[\s+(-?[\d.e-]+),\s+(-?[\d.e-]+)\s+\]/g, '[$1, $2]')}\n`)
     progress(`eval: wrote ${file}`)
   }
   return {
