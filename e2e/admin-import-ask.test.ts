@@ -42,6 +42,10 @@ test.describe('admin photo import and ask mode (web host, fake camera)', () => {
       copyFileSync(face('identities', 'Tony_Blair', '2.jpg'), join(src, 'photos', 'E201', 't2.jpg'))
       copyFileSync(face('other', 'group_solvay1927.jpg'), join(src, 'photos', 'E201', 'group.jpg'))
       writeFileSync(join(src, 'photos', 'E201', 'notes.txt'), 'not a photo')
+      // two different people in one person's folder: whichever comes first is stored, the other refused
+      mkdirSync(join(src, 'photos', 'E202'), { recursive: true })
+      copyFileSync(face('identities', 'Colin_Powell', '1.jpg'), join(src, 'photos', 'E202', 'a.jpg'))
+      copyFileSync(face('identities', 'Donald_Rumsfeld', '1.jpg'), join(src, 'photos', 'E202', 'b.jpg'))
 
       await withKiosk({ camera: { y4m: LIVE_PERSON.camera() }, locale: 'en-GB' }, async (kiosk, host) => {
         const page = kiosk.page
@@ -62,8 +66,10 @@ test.describe('admin photo import and ask mode (web host, fake camera)', () => {
         await expect(report.locator('tr[data-code="no-face"]')).toHaveCount(1)
         await expect(report.locator('tr[data-code="multiple-faces"]')).toHaveCount(1)
         await expect(report.locator('tr[data-code="image-unreadable"]')).toHaveCount(1)
-        await expect(page.getByTestId('import-summary')).toHaveAttribute('data-ok', '3')
-        expect(templateCounts(host.dbFile)).toEqual({ E200: 2, E201: 1 })
+        await expect(report.locator('tr[data-code="photo-mismatch"]')).toHaveCount(1)
+        await expect(report.locator('tr[data-code="photo-mismatch"]')).toContainText('E202/')
+        await expect(page.getByTestId('import-summary')).toHaveAttribute('data-ok', '4')
+        expect(templateCounts(host.dbFile)).toEqual({ E200: 2, E201: 1, E202: 1 })
         await page.getByTestId('import-close').click()
         await page.getByTestId('admin-exit').click()
 

@@ -63,6 +63,19 @@ beforeAll(async () => {
   writeFileSync(join(enrollDir, 'zz_bad', 'notes.txt'), 'not a photo')
   symlinkSync(join(FACES, 'other', 'noface_landscape.jpg'), join(enrollDir, 'zz_bad', 'landscape.jpg'))
   symlinkSync(join(FACES, 'other', 'group_selfie_many_people.jpg'), join(enrollDir, 'zz_bad', 'group.jpg'))
+  // issue 15: an LFW crop whose neighbour is cut by the border enrolls its subject; two comparable
+  // faces are refused naming both; a second person's photo in one person's folder is refused
+  const CAL = join(FACES, 'calibration')
+  mkdirSync(join(enrollDir, 'zz_lfw_cut'), { recursive: true })
+  symlinkSync(join(CAL, 'Shaukat_Aziz', 'Shaukat_Aziz_0001.jpg'), join(enrollDir, 'zz_lfw_cut', '1.jpg'))
+  symlinkSync(join(CAL, 'Ben_Affleck', 'Ben_Affleck_0007.jpg'), join(enrollDir, 'zz_lfw_cut', '2.jpg'))
+  mkdirSync(join(enrollDir, 'zz_mixed'), { recursive: true })
+  symlinkSync(join(CAL, 'Vicente_Fox', 'Vicente_Fox_0001.jpg'), join(enrollDir, 'zz_mixed', '1.jpg'))
+  symlinkSync(join(CAL, 'Tom_Craddick', 'Tom_Craddick_0001.jpg'), join(enrollDir, 'zz_mixed', '2.jpg'))
+  symlinkSync(join(CAL, 'Vicente_Fox', 'Vicente_Fox_0003.jpg'), join(enrollDir, 'zz_mixed', '3.jpg'))
+  // a photo of a printed photo: stored, with a warning
+  mkdirSync(join(enrollDir, 'zz_print'), { recursive: true })
+  symlinkSync(join(FACES, 'spoof', 'spoof', 'minivision_image_F1_print.jpg'), join(enrollDir, 'zz_print', '1.jpg'))
   // a folder name that cannot be a person id (blank), and a broken link: rejected, the run goes on
   mkdirSync(join(enrollDir, '   '), { recursive: true })
   symlinkSync(join(IDENTITIES, 'obama', '2.jpg'), join(enrollDir, '   ', 'a.jpg'))
@@ -87,8 +100,8 @@ beforeAll(async () => {
 }, 600_000)
 
 let enrollSummary: {
-  people: { personId: string; stored: number; rejected: { file: string; code: string }[] }[]
-  totals: { people: number; templates: number; rejected: number }
+  people: { personId: string; stored: number; rejected: { file: string; code: string }[]; warnings?: { file: string; code: string }[] }[]
+  totals: { people: number; templates: number; rejected: number; warnings: number }
   imagesPerSecond: number
 }
 
@@ -98,7 +111,7 @@ afterAll(() => {
 
 describe('cli enroll', () => {
   it('stores one template per identity from its first photo', () => {
-    const ok = enrollSummary.people.filter((p) => p.personId !== 'zz_bad' && p.personId.trim() !== '')
+    const ok = enrollSummary.people.filter((p) => !p.personId.startsWith('zz_') && p.personId.trim() !== '')
     expect(ok).toHaveLength(24)
     for (const p of ok) expect(p.stored, p.personId).toBe(1)
     expect(enrollSummary.imagesPerSecond).toBeGreaterThan(0)
@@ -130,6 +143,32 @@ describe('cli enroll', () => {
     expect(people.find((p) => p.id === 'newbie')).toMatchObject({ templates: 0 })
     expect(people.find((p) => p.id === 'newbie')?.consent).toBeUndefined()
     expect(people.find((p) => p.id === 'obama')?.consent).toMatchObject({ givenBy: 'CLI test admin' })
+  })
+
+  it('enrolls the subject of a photo whose neighbour is cut by the border; refuses two comparable faces, naming both', () => {
+    const p = enrollSummary.people.find((x) => x.personId === 'zz_lfw_cut')
+    expect(p?.stored).toBe(1)
+    const r = p?.rejected as unknown as { file: string; code: string; message: string }[]
+    expect(r.map((x) => [x.file, x.code])).toEqual([['zz_lfw_cut/2.jpg', 'multiple-faces']])
+    // both faces with their sizes and boxes
+    expect(r[0]?.message).toMatch(/2 faces .*one of \d+x\d+ px at \d+,\d+,\d+,\d+ and one of \d+x\d+ px at \d+,\d+,\d+,\d+/)
+  })
+
+  it('a photo of someone else in a person\'s folder is refused (photo-mismatch); the photos that match are stored', async () => {
+    const p = enrollSummary.people.find((x) => x.personId === 'zz_mixed')
+    expect(p?.stored).toBe(2)
+    expect(p?.rejected.map((x) => [x.file, x.code])).toEqual([['zz_mixed/2.jpg', 'photo-mismatch']])
+    expect((p?.rejected[0] as unknown as { message: string }).message).toContain('does not match zz_mixed/1.jpg')
+    const people = await runCli(['people', '--db', db])
+    expect((people.lines[0] as { id: string; templates: number }[]).find((x) => x.id === 'zz_mixed')?.templates).toBe(2)
+  })
+
+  it('a photo of a print is stored with a warning to check it; the real photos of the developer set get none', () => {
+    const p = enrollSummary.people.find((x) => x.personId === 'zz_print')
+    expect(p).toMatchObject({ stored: 1, warnings: [{ file: 'zz_print/1.jpg', code: 'suspected-screen-or-print' }] })
+    const others = enrollSummary.people.filter((x) => x.personId !== 'zz_print' && x.warnings?.length)
+    expect(others.map((x) => x.personId)).toEqual([])
+    expect(enrollSummary.totals.warnings).toBe(1)
   })
 
   it('lists and deletes people', async () => {

@@ -21,7 +21,6 @@ type EvalOut = {
   fnirAtFpir1pct: number
   failuresToDetect: number
   counts: { probes: number; impostorPairs: number; nonMatedSearches: number }
-  operatingPoints: Record<'fmr1e-4' | 'fmr1e-5' | 'above-all-impostors', { threshold: number; misidentified: number }>
 }
 
 const run = async (dir: string) =>
@@ -41,24 +40,26 @@ describe('npm run eval', () => {
 })
 
 describe('npm run eval -- --check-floors', () => {
-  const figures = (over: Partial<Record<string, number>> = {}) => ({
-    rank1: 0.9867,
+  const level = (strangerAcceptance: number, wrongPersonOfAllProbes: number, missRate: number) => ({ strangerAcceptance, wrongPersonOfAllProbes, missRate })
+  const figures = (over: Record<string, unknown> = {}) => ({
+    rank1: 0.9879,
     eer: 0.0067,
     tarAtFar1e4: 0.9774,
-    fnirAtFpir1pct: 0.0393,
-    counts: { impostorPairs: 2_433_519 },
-    operatingPoints: {
-      'fmr1e-4': { threshold: 0.415, misidentified: 4 },
-      'fmr1e-5': { threshold: 0.48, misidentified: 1 },
-      'above-all-impostors': { threshold: 0.612, misidentified: over['misidentified'] ?? 0 },
-    },
+    fnirAtFpir1pct: 0.0297,
+    fnirAtFpir01pct: 0.079,
+    counts: { impostorPairs: 2_431_314, nonMatedSearches: 761 },
+    levels: { normal: level(0.0118, 0.0049, 0.028), high: level(0, 0, 0.092), 'very-high': level(0, 0, 0.186) },
+    levelsShippedTable: { normal: level(0.0092, 0.0038, 0.03), high: level(0, 0, 0.087), 'very-high': level(0, 0, 0.177) },
     ...over,
   })
-  it('the measured calibration figures hold every floor; a worse rank-1, a level below its operating point or a misidentification fails', () => {
-    const levels = { normal: 0.42, high: 0.48, 'very-high': 0.62 }
-    expect(calibrationFloors(figures(), levels).filter((f) => !floorHolds(f))).toEqual([])
-    expect(calibrationFloors(figures({ rank1: 0.97 }), levels).filter((f) => !floorHolds(f)).map((f) => f.name)).toEqual(['rank-1'])
-    expect(calibrationFloors(figures(), { ...levels, high: 0.47 }).filter((f) => !floorHolds(f)).map((f) => f.name)).toEqual(["level 'high' ≥ threshold at FMR 1e-5"])
-    expect(calibrationFloors(figures({ misidentified: 1 }), levels).some((f) => !floorHolds(f))).toBe(true)
+  const failing = (r: ReturnType<typeof figures>) => calibrationFloors(r as Parameters<typeof calibrationFloors>[0]).filter((f) => !floorHolds(f)).map((f) => f.name)
+  it('the measured calibration figures hold every floor; a worse rank-1, strangers let in at the default level, or no level figures fail', () => {
+    expect(failing(figures())).toEqual([])
+    expect(failing(figures({ rank1: 0.97 }))).toEqual(['rank-1'])
+    const leaky = figures()
+    leaky.levels.high = level(0.004, 0.0017, 0.05)
+    expect(failing(leaky)).toEqual(["level 'high': strangers accepted per attempt", "level 'high' (default): probes accepted as someone they are not"])
+    expect(failing(figures({ levels: null })).length).toBeGreaterThanOrEqual(5)
+    expect(failing(figures({ levelsShippedTable: null }))).toEqual(["shipped score table, level 'normal': strangers accepted per attempt", "shipped score table, level 'high': probes accepted as someone they are not"])
   })
 })

@@ -1,28 +1,35 @@
 /**
  * `npm run eval -- <dir> [--templates k] [--impostors 0.2] [--flip|--no-flip] [--cache FILE]`
  * `npm run eval -- --check-floors` (the accuracy floors on the calibration set: eval-floors.ts)
+ * `npm run eval -- --write-table [dir]` (writes models/fr-feature.score-table.json from dir, default the calibration set)
  *
  * Accuracy of the shipped pipeline on a folder of `<identity>/*.{jpg,jpeg,png}`: the first k photos
- * of each identity are enrolled, the rest are probes; a share of identities (every 1/share-th in
- * sorted order) is held out as impostors who are never enrolled. Prints one JSON object: rank-1,
+ * of each identity are enrolled, the rest are probes; a share of identities (default a third: every
+ * 3rd in sorted order) is held out as strangers who are never enrolled (`--impostors loo`: every
+ * identity enrolled, each photo also searched against the others). Prints one JSON object: rank-1,
  * verification EER and TAR at FAR 1e-3 / 1e-4 over all photo pairs, open-set FNIR at FPIR 1% and
- * 0.1%, failures to detect, per-stage timings. `--cache FILE` keeps embeddings between runs (they
- * are biometric data: only for development, never for a real roster).
+ * 0.1%, the shipped decision at each security level (stranger acceptance, wrong-person acceptance,
+ * miss rate; its thresholds from a score table calibrated on the enrolled people only, so the
+ * strangers are people it never saw), failures to detect, per-stage timings. `--cache FILE` keeps
+ * embeddings between runs (they are biometric data: only for development, never for a real roster).
  */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { extname, join, relative } from 'node:path'
+import { levelExpectations, type SearchHit } from '../../src/shared/face/decide'
+import { basename, extname, join, relative } from 'node:path'
 import { HadirError, toApiError } from '../../src/shared/api/result'
 import { mostProminentFace, type FacePipeline } from '../../src/vision/core/face-pipeline'
 import { FaceIndex } from '../server/recognition/face-index'
 import { decodeImageFile } from './decode-image'
 import { equalErrorRate, fnirAtFpir, percentile, shareAtOrAbove, tarAtFar, type MatedSearch } from './eval-metrics'
-import { checkFloors } from './eval-floors'
+import { checkFloors, FACES_DIR } from './eval-floors'
 import { createNodePipeline } from './node-vision'
+import { buildScoreTable, levelFigures, type ProbeSearch } from './eval-table'
+import { embeddingModelTag, modelsDir, recognitionConfig, SCORE_TABLE_FILE } from '../server/models/manifest'
 
-type Options = { dir: string; templates: number; impostorShare: number | 'loo'; flip: boolean; eyes: 'contour' | 'iris'; cache: string | null }
+type Options = { dir: string; templates: number; impostorShare: number | 'loo'; flip: boolean; eyes: 'contour' | 'iris'; cache: string | null; writeTable?: boolean }
 
 function parse(argv: string[]): Options {
-  const o: Options = { dir: '', templates: 1, impostorShare: 'loo', flip: true, eyes: 'contour', cache: null }
+  const o: Options = { dir: '', templates: 1, impostorShare: 1 / 3, flip: true, eyes: 'contour', cache: null }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string
     const next = () => {
@@ -39,10 +46,12 @@ function parse(argv: string[]): Options {
     else if (a === '--no-flip') o.flip = false
     else if (a === '--cache') o.cache = next()
     else if (a === '--iris') o.eyes = 'iris'
+    else if (a === '--write-table') o.writeTable = true
     else if (a.startsWith('--')) throw new HadirError('invalid-args', `unknown option ${a}`)
     else if (!o.dir) o.dir = a
     else throw new HadirError('invalid-args', `unexpected argument ${a}`)
   }
+  if (!o.dir && o.writeTable) o.dir = join(FACES_DIR, 'calibration')
   if (!o.dir) throw new HadirError('invalid-args', 'usage: npm run eval -- <dir> [--templates k] [--impostors share] [--no-flip] [--cache FILE]')
   if (!Number.isInteger(o.templates) || o.templates < 1) throw new HadirError('invalid-args', '--templates must be a whole number ≥ 1')
   if (o.impostorShare !== 'loo' && !(o.impostorShare > 0 && o.impostorShare < 1)) throw new HadirError('invalid-args', "--impostors must be 'loo' or a share in (0, 1)")
@@ -135,30 +144,42 @@ export async function runEval(o: Options, progress: (s: string) => void, vision?
     probes.push(...list.slice(o.templates))
   }
   let rank1 = 0
+  const matedSearches: ProbeSearch[] = []
+  const strangerSearches: ProbeSearch[] = []
   for (const p of probes) {
-    const hit = index.search(p.embedding as Float32Array)
+    const hit = index.search(p.embedding as Float32Array) as SearchHit | null
     if (hit?.personId === p.identity) rank1++
     mated.push({ truePersonId: p.identity, topPersonId: hit?.personId ?? null, topScore: hit?.similarity ?? -1 })
+    matedSearches.push({ truePersonId: p.identity, hit })
   }
   for (const [id, list] of byIdentity) {
     if (!loo && !impostorIds.has(id)) continue
     for (const p of list) {
-      const hit = index.search(p.embedding as Float32Array)
+      const hit = index.search(p.embedding as Float32Array) as SearchHit | null
       if (!hit) continue
       nonMated.push(hit.personId === id ? hit.secondSimilarity : hit.similarity)
+      if (!loo) strangerSearches.push({ truePersonId: null, hit })
     }
   }
   // verification over all pairs of embedded photos
   const embedded = photos.filter((p) => p.embedding)
   const genuine: number[] = []
   const impostor: number[] = []
+  // the same among the enrolled people only: the levels' table for this run never sees the strangers
+  const genuineEnrolled: number[] = []
+  const impostorEnrolled: number[] = []
   for (let i = 0; i < embedded.length; i++) {
-    const a = (embedded[i] as Photo).embedding as Float32Array
+    const pi = embedded[i] as Photo
+    const a = pi.embedding as Float32Array
+    const iEnrolled = !impostorIds.has(pi.identity)
     for (let j = i + 1; j < embedded.length; j++) {
-      const b = (embedded[j] as Photo).embedding as Float32Array
+      const pj = embedded[j] as Photo
+      const b = pj.embedding as Float32Array
       let s = 0
       for (let k = 0; k < a.length; k++) s += (a[k] as number) * (b[k] as number)
-      ;((embedded[i] as Photo).identity === (embedded[j] as Photo).identity ? genuine : impostor).push(s)
+      const same = pi.identity === pj.identity
+      ;(same ? genuine : impostor).push(s)
+      if (iEnrolled && !impostorIds.has(pj.identity)) (same ? genuineEnrolled : impostorEnrolled).push(s)
     }
   }
   const eer = equalErrorRate(genuine, impostor)
@@ -192,6 +213,32 @@ export async function runEval(o: Options, progress: (s: string) => void, vision?
   )
   const f1 = fnirAtFpir(mated, nonMated, 0.01)
   const f01 = fnirAtFpir(mated, nonMated, 0.001)
+  // the shipped decision at each level, its thresholds following this gallery's size
+  const tag = embeddingModelTag()
+  const shipped = recognitionConfig()
+  let runTable: ReturnType<typeof buildScoreTable> | null = null
+  try {
+    // a small set (the developer set's 16 enrolled people) has too few pairs to fit a tail: no level figures
+    runTable = loo ? null : buildScoreTable(genuineEnrolled, impostorEnrolled, tag)
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err
+  }
+  const levels = runTable ? levelFigures({ ...shipped, scoreTable: runTable }, index.size, matedSearches, strangerSearches) : null
+  const levelsShippedTable = !loo && shipped.scoreTable ? levelFigures(shipped, index.size, matedSearches, strangerSearches) : null
+  const table = o.writeTable ? buildScoreTable(genuine, impostor, tag) : null
+  if (table) {
+    const file = `${modelsDir()}/${SCORE_TABLE_FILE}`
+    const { fit, ...numbers } = table
+    const doc = {
+      $comment: 'Score table of fr-feature (numbers only, no face data): per-comparison false-match rate -> cosine threshold (impostorTail), and share of genuine comparisons below each threshold (genuineMiss). A security level is a target share of a stranger\'s attempts accepted as someone (targetFpir); its threshold for a gallery of n templates is the one at rate 1 - (1 - targetFpir)^(1/n). Rates below observedDownTo come from an exponential fit of the observed tail. See README, Accuracy.',
+      $command: 'npm run eval -- --write-table',
+      $calibration: { set: `${basename(o.dir)}/ of the shared developer face set (LFW)`, identities: identities.length, photos: photos.length, impostorPairs: impostor.length, genuinePairs: genuine.length, tailFit: fit },
+      ...numbers,
+    }
+    // one [rate, threshold] / [threshold, miss] row per line
+    writeFileSync(file, `${JSON.stringify(doc, null, 1).replace(/\[\s+(-?[\d.e-]+),\s+(-?[\d.e-]+)\s+\]/g, '[$1, $2]')}\n`)
+    progress(`eval: wrote ${file}`)
+  }
   return {
     dir: o.dir,
     pipeline: { flipAverage: o.flip, eyes: o.eyes, templatesPerPerson: o.templates, matcher: 'max over templates', openSet: loo ? 'leave-one-identity-out' : `held-out share ${o.impostorShare}` },
@@ -219,6 +266,13 @@ export async function runEval(o: Options, progress: (s: string) => void, vision?
     fnirAtFpir01pct: r4(f01.fnir),
     thresholdAtFpir01pct: r4(f01.threshold),
     operatingPoints: operating,
+    /** the shipped decision (one frame) at each level: thresholds from a table of the enrolled people only (leave-strangers-out) */
+    levels,
+    /** the same with the shipped table (calibrated on every identity of the calibration set: in-sample there) */
+    levelsShippedTable,
+    /** what the shipped table expects at this gallery size */
+    levelsExpected: shipped.scoreTable ? levelExpectations(shipped, index.size) : null,
+    galleryTemplates: index.size,
     timingsMs: { decodeP50: r4(median(timings.decodeMs)), detectP50: r4(median(timings.detectMs)), embedP50: r4(median(timings.embedMs)) },
   }
 }

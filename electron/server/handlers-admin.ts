@@ -4,6 +4,7 @@ import type { Database } from 'better-sqlite3'
 import type { Diagnostics, ExportLang } from '../../src/shared/api/contract'
 import { HadirError } from '../../src/shared/api/result'
 import type { AttendanceRow, ModelTag } from '../../src/shared/domain/types'
+import { levelExpectations, type RecognitionConfig } from '../../src/shared/face/decide'
 import type { AdminAuth } from './admin/admin-auth'
 import { tableCsv } from './attendance/export-csv'
 import { exportWord } from './attendance/export-labels'
@@ -40,6 +41,8 @@ export type AdminHandlerDeps = {
   models: () => Diagnostics['models']
   /** the host's UI language (exports' default when the settings say 'auto') */
   locale?: ExportLang
+  /** the decision rule: diagnostics show what each level means for the current gallery */
+  recognition?: RecognitionConfig
 }
 
 /** Most rows one export may hold (50,000 measured: see README). */
@@ -259,6 +262,7 @@ export function createAdminHandlers(deps: AdminHandlerDeps): Pick<ServerHandlers
         db: { sizeBytes, schemaVersion: getUserVersion(db) },
         now: deps.now(),
         timeZone: rules.timeZone,
+        ...(deps.recognition ? { recognition: { templates: index.size, level: settings.securityLevel(), levels: levelExpectations(deps.recognition, index.size) } } : {}),
       }
     },
   }

@@ -5,7 +5,7 @@ import { HadirError } from '../../src/shared/api/result'
 import type { Direction, Identification, KioskOutcome, LivenessEvidence, LivenessReason, ModelTag } from '../../src/shared/domain/types'
 import { decideTrack, trackFiguresOf } from '../../src/shared/face/liveness-rule'
 import { recheckChallenge } from '../../src/shared/face/challenge-rule'
-import { decide, fuseEmbeddings, type Decision, type RecognitionConfig, type SearchHit, type SecurityLevel } from '../../src/shared/face/decide'
+import { decide, fuseEmbeddings, levelThreshold, type Decision, type RecognitionConfig, type SearchHit, type SecurityLevel } from '../../src/shared/face/decide'
 import type { FaceIndex } from './recognition/face-index'
 import { lastEventOf, listAttendance, recordAttendance } from './store/attendance-store'
 import { addTemplate, countTemplates } from './store/template-store'
@@ -64,7 +64,7 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
   const { db, index, recognition } = deps
   const model: ModelTag = { modelId: index.modelId, modelVersion: index.modelVersion }
   const actorOf = (ctx: HandlerContext) => ctx.actor ?? ctx.transport
-  const settingsService: SettingsService = createSettings(db, { recognition, cooldownMs: deps.cooldownMs })
+  const settingsService: SettingsService = createSettings(db, { recognition, cooldownMs: deps.cooldownMs, galleryTemplates: () => index.size })
   const auth = deps.auth ?? createAdminAuth(db, { now: deps.now })
   const sessions = deps.sessions ?? createKioskSessions(db, { now: deps.now })
   const sync = createHrSync({
@@ -169,8 +169,9 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
     // each frame's search validates its embedding (dim, finite, non-zero) before they are fused
     const frames = embeddings.map((e) => search(e))
     const fused = embeddings.length === 1 ? frames[0] ?? null : search(fuseEmbeddings(embeddings))
-    const d: Decision = decide(fused, embeddings.length === 1 ? [] : frames, recognition, level)
-    const threshold = recognition.thresholds[level]
+    // the level's threshold follows the gallery size (a stranger's chance per attempt stays the same)
+    const d: Decision = decide(fused, embeddings.length === 1 ? [] : frames, recognition, level, index.size)
+    const threshold = levelThreshold(recognition, level, index.size)
     const base = { threshold, level, frames: embeddings.length, agreement: d.agreement, similarity: d.similarity, secondSimilarity: d.secondSimilarity, personId: d.personId }
     if (d.decision === 'match') {
       const name = personName(d.personId)
@@ -252,7 +253,7 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
       if (consentBy === undefined) requireConsent(db, args.personId)
       // one face, one person: refuse a face that already matches someone else at the current level
       const hit = search(embedding)
-      if (hit && hit.personId !== args.personId && hit.similarity >= recognition.thresholds[currentLevel()]) {
+      if (hit && hit.personId !== args.personId && hit.similarity >= levelThreshold(recognition, currentLevel(), index.size)) {
         const other = personName(hit.personId)
         throw new HadirError('duplicate-face', `this face is already enrolled as ${other ?? hit.personId} (${hit.personId}); it was not added to ${args.personId}`, {
           personId: hit.personId,
@@ -362,6 +363,7 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
     dbFile: deps.dbFile ?? ':memory:',
     models: deps.models ?? (() => []),
     locale: deps.hostInfo().locale,
+    recognition,
   })
   const all: ServerHandlers = { ...kiosk, ...admin, ...fallback.handlers }
   for (const m of NUDGES) {

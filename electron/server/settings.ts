@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3'
 import type { FallbackSettings, KioskSettings, LanguageSetting, SettingsPatch } from '../../src/shared/api/contract'
 import type { AttendanceRules, LivenessStrictness, WorkSchedule } from '../../src/shared/domain/types'
-import type { RecognitionConfig, SecurityLevel } from '../../src/shared/face/decide'
+import { SECURITY_LEVELS, levelThreshold, type RecognitionConfig, type SecurityLevel } from '../../src/shared/face/decide'
 import { HadirError } from '../../src/shared/api/result'
 import { withDbErrors } from './db/sqlite'
 import { open, seal } from './secrets/crypto-box'
@@ -141,7 +141,7 @@ export type SettingsService = {
   update(patch: SettingsPatch, actor: string, now: number): KioskSettings
 }
 
-export function createSettings(db: Database, opts: { recognition: RecognitionConfig; cooldownMs: number }): SettingsService {
+export function createSettings(db: Database, opts: { recognition: RecognitionConfig; cooldownMs: number; /** templates in the gallery: a level's threshold follows it */ galleryTemplates?: () => number }): SettingsService {
   const K = SETTINGS_KEYS
   const rules = (): AttendanceRules => ({ ...defaultRules(opts.cooldownMs), ...(getSetting<Partial<AttendanceRules>>(db, K.rules) ?? {}) })
   const securityLevel = (): SecurityLevel => getSetting<SecurityLevel>(db, K.securityLevel) ?? opts.recognition.defaultLevel
@@ -155,6 +155,9 @@ export function createSettings(db: Database, opts: { recognition: RecognitionCon
     return {
       securityLevel: securityLevel(),
       thresholds: { ...opts.recognition.thresholds },
+      ...(opts.galleryTemplates && opts.recognition.scoreTable
+        ? { galleryThresholds: Object.fromEntries(SECURITY_LEVELS.map((l) => [l, levelThreshold(opts.recognition, l, (opts.galleryTemplates as () => number)())])) as Record<SecurityLevel, number> }
+        : {}),
       livenessStrictness: strictness(),
       cooldownMs: r.cooldownMs,
       rules: r,

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { HadirError } from '../../../src/shared/api/result'
-import type { RecognitionConfig, SecurityLevel } from '../../../src/shared/face/decide'
+import { SECURITY_LEVELS, type RecognitionConfig, type ScoreTable, type SecurityLevel } from '../../../src/shared/face/decide'
 
 /** One entry of models/manifest.json. */
 export type ModelEntry = {
@@ -72,10 +72,38 @@ export function embeddingModelTag(dir = modelsDir()): { modelId: string; modelVe
   return { modelId: m.id, modelVersion: `${m.modelVersion ?? m.version}${flipAverage ? '+flip' : ''}`, dim: m.embeddingDim ?? 512, flipAverage }
 }
 
-/** The calibrated decision rule of the embedding model, from the manifest. */
+/** Where the embedding model's score table lives (numbers only; `npm run eval -- --write-table` writes it). */
+export const SCORE_TABLE_FILE = 'fr-feature.score-table.json'
+
+/**
+ * The score table of the embedding model (models/fr-feature.score-table.json), or null when there is
+ * none. A table of another model or pipeline mode, or a malformed one, is `model-corrupt`: levels
+ * calibrated for other embeddings would silently mean something else.
+ */
+export function readScoreTable(dir = modelsDir()): ScoreTable | null {
+  const file = join(dir, SCORE_TABLE_FILE)
+  if (!existsSync(file)) return null
+  const tag = embeddingModelTag(dir)
+  let t: ScoreTable
+  try {
+    t = JSON.parse(readFileSync(file, 'utf8')) as ScoreTable
+  } catch {
+    throw new HadirError('model-corrupt', `models/${SCORE_TABLE_FILE} is not valid JSON. Write it again with \`npm run eval -- --write-table\`.`, { file: `models/${SCORE_TABLE_FILE}` })
+  }
+  const bad = (why: string) => new HadirError('model-corrupt', `models/${SCORE_TABLE_FILE}: ${why}. Write it again with \`npm run eval -- --write-table\`.`, { file: `models/${SCORE_TABLE_FILE}` })
+  if (t.modelId !== tag.modelId || t.modelVersion !== tag.modelVersion) throw bad(`it is for ${t.modelId}@${t.modelVersion}, the model is ${tag.modelId}@${tag.modelVersion}`)
+  for (const l of SECURITY_LEVELS) if (!(t.targetFpir?.[l] > 0 && t.targetFpir[l] < 1)) throw bad(`targetFpir.${l} must be in (0, 1)`)
+  const rows = (xs: unknown): xs is Array<[number, number]> => Array.isArray(xs) && xs.length >= 2 && xs.every((r) => Array.isArray(r) && r.length === 2 && r.every((v) => typeof v === 'number' && Number.isFinite(v)))
+  if (!rows(t.impostorTail) || !t.impostorTail.every((r, i, a) => i === 0 || (r[0] < (a[i - 1] as [number, number])[0] && r[1] >= (a[i - 1] as [number, number])[1]))) throw bad('impostorTail must be [rate, threshold] rows, rates falling and thresholds rising')
+  if (!rows(t.genuineMiss) || !t.genuineMiss.every((r, i, a) => i === 0 || (r[0] > (a[i - 1] as [number, number])[0] && r[1] >= (a[i - 1] as [number, number])[1]))) throw bad('genuineMiss must be [threshold, miss] rows, both rising')
+  return { modelId: t.modelId, modelVersion: t.modelVersion, targetFpir: { ...t.targetFpir }, impostorTail: t.impostorTail, observedDownTo: t.observedDownTo, genuineMiss: t.genuineMiss }
+}
+
+/** The calibrated decision rule of the embedding model, from the manifest (and its score table, when there is one). */
 export function recognitionConfig(dir = modelsDir()): RecognitionConfig {
   const { thresholds, margin, minAgreement, defaultLevel } = embeddingEntry(dir).recognition
-  return { thresholds: { ...thresholds }, margin, minAgreement, defaultLevel }
+  const scoreTable = readScoreTable(dir)
+  return { thresholds: { ...thresholds }, margin, minAgreement, defaultLevel, ...(scoreTable ? { scoreTable } : {}) }
 }
 
 /**

@@ -11,6 +11,7 @@ import { buildSupportBundle, BUNDLE_AUDIT_ROWS, type RendererInfo } from './supp
 import { NoticeLine, useLang, type Notice, Row } from './ui'
 
 const gb = (bytes: number | null) => (bytes === null ? '—' : `${(bytes / 1e9).toFixed(1)} GB`)
+const pct = (x: number | null) => (x === null ? '—' : x === 0 ? '0%' : x < 0.001 ? `${(x * 100).toPrecision(2)}%` : `${+(x * 100).toFixed(2)}%`)
 const mb = (bytes: number) => (bytes < 1e6 ? `${Math.max(1, Math.round(bytes / 1e3))} KB` : `${(bytes / 1e6).toFixed(1)} MB`)
 
 
@@ -93,6 +94,18 @@ export function DiagnosticsPanel({ api }: { api: ApiClient }) {
                 audit: String(diag.counts.auditEntries),
               })}
             </Row>
+            {diag.recognition ? (
+              <Row label={ta(lang, 'diag.recognition', { templates: String(diag.recognition.templates) })} testId="diag-recognition">
+                <ul className="admin-list">
+                  {diag.recognition.levels.map((l) => (
+                    <li key={l.level} data-level={l.level} data-current={l.level === diag.recognition?.level ? 'yes' : 'no'}>
+                      {l.level === diag.recognition?.level ? '▶ ' : ''}
+                      {ta(lang, 'diag.recognition.value', { level: ta(lang, `set.security.${l.level}`), threshold: l.threshold.toFixed(3), stranger: pct(l.strangerAcceptance), miss: pct(l.missRate), extra: l.extrapolated ? ta(lang, 'diag.recognition.extrapolated') : '' })}
+                    </li>
+                  ))}
+                </ul>
+              </Row>
+            ) : null}
             <Row label={ta(lang, 'diag.outbox')}>
               {ta(lang, 'diag.outbox.value', { pending: String(diag.outbox.pending), oldest: diag.outbox.oldestPendingAt === null ? '—' : formatLocalDateTime(diag.outbox.oldestPendingAt) })}
             </Row>

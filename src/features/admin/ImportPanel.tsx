@@ -7,7 +7,8 @@ import type { Person } from '../../shared/domain/types'
 import { whenReady } from '../../store/kiosk-actions'
 import { useKioskLoop } from '../kiosk/kiosk-loop-context'
 import { decodeImageBlob } from '../../vision/browser/decode-file'
-import { chooseSubject } from '../../vision/core/face-pipeline'
+import { chooseEnrollmentSubject } from '../../vision/core/face-pipeline'
+import { cosine, SAME_PERSON_MIN_COSINE } from '../../shared/face/match'
 import { errorText, te } from '../enroll/messages'
 import { errorText as adminErrorText } from './errors'
 import { ta } from './messages'
@@ -84,6 +85,8 @@ export function ImportPanel({ api, token, lang, person, onDone }: ImportPanelPro
     }
     const out: ImportRow[] = []
     const created = new Set<string>()
+    // this import's stored photos per person: a later photo of someone else is refused (photo-mismatch)
+    const stored = new Map<string, { file: string; embedding: Float32Array }[]>()
     const info = vision.pipeline.embedderInfo
     for (const [i, file] of files.entries()) {
       setProgress({ i: i + 1, n: files.length })
@@ -109,14 +112,27 @@ export function ImportPanel({ api, token, lang, person, onDone }: ImportPanelPro
         }
         const frame = await decodeImageBlob(file, shown)
         const faces = await vision.pipeline.detect(frame)
-        const choice = chooseSubject(faces, frame.width, frame.height)
+        // a large, central, whole face is the subject even beside small or border-cut ones (issue 15)
+        const choice = chooseEnrollmentSubject(faces, frame.width, frame.height)
         if (choice.kind === 'none') throw Object.assign(new Error('no face'), { apiError: { code: 'no-face', message: 'no face' } })
-        if (choice.kind === 'ambiguous') throw Object.assign(new Error('faces'), { apiError: { code: 'multiple-faces', message: `${choice.count} faces` } })
+        if (choice.kind === 'ambiguous') {
+          const box = (i: number) => (faces[i]?.box ?? []).map((v) => Math.round(v)).join(',')
+          throw Object.assign(new Error('faces'), { apiError: { code: 'multiple-faces', message: `${choice.count} faces`, details: { faces: choice.count, firstBox: box(choice.rivals[0]), secondBox: box(choice.rivals[1]) } } })
+        }
         const face = faces[choice.index]
         if (!face) continue
         const embedding = await vision.pipeline.embed(frame, face)
+        const earlier = stored.get(personId) ?? []
+        if (earlier.length > 0) {
+          const best = earlier.map((x) => ({ file: x.file, s: cosine(x.embedding, embedding) })).reduce((a, b) => (b.s > a.s ? b : a))
+          if (best.s < SAME_PERSON_MIN_COSINE) {
+            const similarity = Math.round(best.s * 1000) / 1000
+            throw Object.assign(new Error('mismatch'), { apiError: { code: 'photo-mismatch', message: `does not match ${best.file}`, details: { matchedAgainst: best.file, similarity } } })
+          }
+        }
         const r = await api.invoke('enrollment/add-template', { token, personId, modelId: info.modelId, modelVersion: info.modelVersion, embedding: Array.from(embedding), ...(consentBy !== null ? { consentBy } : {}) })
         if (!r.ok) throw Object.assign(new Error(r.error.message), { apiError: r.error })
+        stored.set(personId, [...earlier, { file: shown, embedding }])
         push({ file: shown, personId, ok: true, text: te(lang, 'import.ok') })
       } catch (err) {
         const e = (err as { apiError?: { code: string; message: string; details?: Record<string, unknown> } }).apiError ?? toApiError(err)

@@ -156,7 +156,7 @@ export function SettingsPanel({ api }: { api: ApiClient }) {
             <select className="admin-input" data-testid="set-security" value={draft.securityLevel} onChange={(e) => set('securityLevel', SECURITY_LEVELS.find((l) => l === e.target.value) ?? 'normal')}>
               {SECURITY_LEVELS.map((l: SecurityLevel) => (
                 <option key={l} value={l}>
-                  {ta(lang, `set.security.${l}`)} — {ta(lang, 'set.threshold', { value: settings.thresholds[l].toFixed(2) })}
+                  {ta(lang, `set.security.${l}`)} — {ta(lang, 'set.threshold', { value: (settings.galleryThresholds ?? settings.thresholds)[l].toFixed(2) })}
                 </option>
               ))}
             </select>

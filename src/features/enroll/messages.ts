@@ -44,6 +44,7 @@ const id = {
   'err.not-found': 'Karyawan {id} tidak ada lagi (mungkin dihapus di layar lain): tidak disimpan',
   'err.no-face': 'Tidak ada wajah di foto',
   'err.multiple-faces': 'Beberapa wajah di foto, tidak ada yang dominan',
+  'err.photo-mismatch': 'Tampaknya orang lain: tidak cocok dengan {file} (kemiripan {similarity}); tidak disimpan',
   'err.image-unreadable': 'Bukan gambar yang dapat dibaca',
   'err.image-too-large': 'Gambar terlalu besar (maks. 25 MB / 60 MP)',
   'err.quality': 'Kualitas kurang: {reasons}',
@@ -97,6 +98,7 @@ const en: Record<EnrollMessageKey, string> = {
   'err.not-found': 'Employee {id} no longer exists (deleted on another screen?): not stored',
   'err.no-face': 'No face in the photo',
   'err.multiple-faces': 'Several faces in the photo, none dominant',
+  'err.photo-mismatch': 'Looks like someone else: does not match {file} (similarity {similarity}); not stored',
   'err.image-unreadable': 'Not a readable image',
   'err.image-too-large': 'Image too large (max 25 MB / 60 MP)',
   'err.quality': 'Quality too low: {reasons}',
@@ -117,6 +119,8 @@ export function errorText(lang: Lang, e: { code: string; message: string; detail
   switch (e.code) {
     case 'duplicate-face':
       return te(lang, 'err.duplicate-face', { name: String(d['name'] ?? d['personId'] ?? '?'), id: String(d['personId'] ?? '?') })
+    case 'photo-mismatch':
+      return te(lang, 'err.photo-mismatch', { file: String(d['matchedAgainst'] ?? '?'), similarity: String(d['similarity'] ?? '?') })
     case 'not-found':
       return te(lang, 'err.not-found', { id: String(d['personId'] ?? personId ?? '?') })
     case 'no-face':

@@ -13,7 +13,7 @@ import type {
   PersonSchedule,
   WorkSchedule,
 } from '../domain/types'
-import type { SecurityLevel } from '../face/decide'
+import type { LevelExpectation, SecurityLevel } from '../face/decide'
 import type { RecentDisplay } from '../privacy/privacy'
 import type { Attestation } from './attest'
 import type { ApiResult } from './result'
@@ -60,8 +60,10 @@ export type LanguageSetting = 'auto' | 'id' | 'en'
 export type KioskSettings = {
   /** recognition security level; thresholds are calibrated per level (see README) */
   securityLevel: SecurityLevel
-  /** the thresholds behind each level, for display */
+  /** the thresholds behind each level, for display; fixed per comparison (the model's 1:1 thresholds) */
   thresholds: Record<SecurityLevel, number>
+  /** with a score table: each level's threshold for the current gallery size (what 1:N decisions use; issue 15) */
+  galleryThresholds?: Record<SecurityLevel, number>
   /** off: no liveness check; normal: passive layers, a challenge when uncertain; strict: always a challenge */
   livenessStrictness: LivenessStrictness
   /** = rules.cooldownMs */
@@ -211,6 +213,8 @@ export type Diagnostics = {
   db: { sizeBytes: number; schemaVersion: number }
   now: number
   timeZone: string
+  /** what each security level means for the current gallery (issue 15): threshold, expected stranger acceptance and miss rate per attempt */
+  recognition?: { templates: number; level: SecurityLevel; levels: LevelExpectation[] }
 }
 
 /**

@@ -83,6 +83,9 @@ export type ApiErrorCode =
   // privacy (issue 12, item 4)
   /** a person's face is enrolled only with their consent on file (UU PDP): give who took it (consentBy / --consent-by) */
   | 'consent-required'
+  // issue 15: enrollment from photos
+  /** a photo in a person's folder shows someone else than the folder's other photos (nothing stored from it) */
+  | 'photo-mismatch'
 
 /** Plain, structured-clone and JSON-safe error. */
 export type ApiError = {

@@ -143,3 +143,58 @@ export function chooseSubject(faces: readonly { box: Box }[], width: number, hei
   const [best, second] = order as [readonly [number, number], readonly [number, number]]
   return best[0] >= DOMINANCE_RATIO * second[0] ? { kind: 'one', index: best[1] } : { kind: 'ambiguous', count: faces.length }
 }
+
+/** Why an enrollment photo has no single subject: the faces that compete, with their boxes. */
+export type EnrollmentChoice =
+  | { kind: 'none' }
+  | { kind: 'one'; index: number; ignored: number }
+  | { kind: 'ambiguous'; count: number; rivals: [number, number] }
+
+/**
+ * A face "cut by the border" reaches within this share of the frame's side of an edge: HR photos and
+ * LFW-style crops often show a neighbour half outside the picture.
+ */
+export const BORDER_SHARE = 0.01
+/** A whole face at least this share of the subject's area competes with it (two people posing together). */
+export const COMPARABLE_AREA = 0.35
+/** The subject of an enrollment photo: its centre within this share of the half-diagonal from the frame's centre... */
+export const CENTRAL_DISTANCE = 0.35
+/** ...and its box at least this share of the frame's shorter side wide. */
+export const LARGE_SHARE = 0.2
+
+const cutByBorder = (b: Box, width: number, height: number): boolean => {
+  const mx = BORDER_SHARE * width
+  const my = BORDER_SHARE * height
+  return b[0] <= mx || b[1] <= my || b[0] + b[2] >= width - mx || b[1] + b[3] >= height - my
+}
+
+/**
+ * The face an enrollment photo is about: the general rule's subject (chooseSubject: one face
+ * clearly dominating by centre-weighted area) when there is one; else a large, central face that the
+ * border does not cut, when every other face is small (below COMPARABLE_AREA of its area) or cut by
+ * the border. A second whole face of comparable size leaves the photo ambiguous, naming both.
+ */
+export function chooseEnrollmentSubject(faces: readonly { box: Box }[], width: number, height: number): EnrollmentChoice {
+  if (faces.length === 0) return { kind: 'none' }
+  if (faces.length === 1) return { kind: 'one', index: 0, ignored: 0 }
+  const general = chooseSubject(faces, width, height)
+  if (general.kind === 'one') return { kind: 'one', index: general.index, ignored: faces.length - 1 }
+  const w = prominence(faces, width, height)
+  const diag = Math.hypot(width, height) / 2
+  const area = (b: Box) => b[2] * b[3]
+  const whole = faces.map((f) => !cutByBorder(f.box, width, height))
+  let best = -1
+  for (let i = 0; i < faces.length; i++) if (whole[i] && (best < 0 || (w[i] as number) > (w[best] as number))) best = i
+  if (best >= 0) {
+    const b = (faces[best] as { box: Box }).box
+    const central = Math.hypot(b[0] + b[2] / 2 - width / 2, b[1] + b[3] / 2 - height / 2) / diag <= CENTRAL_DISTANCE
+    const large = b[2] >= LARGE_SHARE * Math.min(width, height)
+    if (central && large) {
+      const rival = faces.findIndex((f, i) => i !== best && whole[i] && area(f.box) >= COMPARABLE_AREA * area(b))
+      if (rival < 0) return { kind: 'one', index: best, ignored: faces.length - 1 }
+      return { kind: 'ambiguous', count: faces.length, rivals: [best, rival] }
+    }
+  }
+  const order = w.map((x, i) => [x, i] as const).sort((a, b2) => b2[0] - a[0])
+  return { kind: 'ambiguous', count: faces.length, rivals: [(order[0] as readonly [number, number])[1], (order[1] as readonly [number, number])[1]] }
+}
