@@ -61,7 +61,7 @@ async function call<M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<A
 /** One recognition of `who` at `at` (what the kiosk sends after each track). */
 async function sight(who: keyof typeof FACE, at: number): Promise<KioskOutcome> {
   clock.set(at)
-  return call('kiosk/recognize', track(FACE[who]))
+  return call('kiosk/recognize', track([...FACE[who]]))
 }
 
 /** Sightings of `who` from `from` to `to` every 4–6 s (a fixed pattern, like the banner hold + track gap). */
