@@ -116,7 +116,7 @@ function AskDirection({ api, lang }: { api: ApiClient; lang: Lang }) {
 /** What a refused face is told to do next: the PIN when the fallback is on, otherwise how to try again. */
 function refusalHint(reason: string | null, pinFallback: boolean): MessageKey | null {
   if (pinFallback) return 'refused.use-pin'
-  return reason === 'spoof_detected' ? null : 'refused.try-again'
+  return reason === 'spoof_detected' ? 'refused.spoof-hint' : 'refused.try-again'
 }
 
 /** The outcome in words for the aria-live region (screen readers; announced once per change). */

@@ -33,7 +33,7 @@ export function MatchBanner({ lang }: { lang: Lang }) {
   const lines = bannerLines(lang, kind, banner)
   return (
     <div
-      className={`banner banner-${phase} banner-kind-${kind} direction-${banner.event.direction}`}
+      className={`banner banner-match banner-${phase} banner-kind-${kind} direction-${banner.event.direction}`}
       data-testid="banner-match"
       data-kind={kind}
       data-person-id={banner.event.personId}
