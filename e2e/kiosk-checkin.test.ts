@@ -19,7 +19,7 @@ test.describe('kiosk check-in (web host, fake camera)', () => {
     await withKiosk({ camera: { y4m: LIVE_PERSON.camera() }, enroll: ENROLL }, async (kiosk, host) => {
       await kiosk.waitForPhase(/recognised|already-recorded/)
       await expect(kiosk.bannerName()).toContainText(ENROLLED.name)
-      expect(await kiosk.statusText()).toMatch(/Selamat (pagi|siang|sore|malam), spp77_author\s+(Masuk \d\d:\d\d|Sudah tercatat pukul \d\d:\d\d)/)
+      expect(await kiosk.statusText()).toMatch(/Selamat (pagi|siang|sore|malam), spp77_author\s+(Masuk pukul \d\d:\d\d|Sudah tercatat: masuk pukul \d\d:\d\d)/)
       // keep looking at the same person for a while: the cooldown must stop a second row
       await kiosk.page.waitForTimeout(8000)
       await expect(kiosk.bannerName()).toContainText(ENROLLED.name)

@@ -273,6 +273,8 @@ describe('handlers: kiosk/recognize', () => {
   })
 
   it('records in, then cooldown, then out, then in; with outbox rows', async () => {
+    // the cooldown alone (presences and the check-out question: attendance/presence.test.ts)
+    await call('settings/update', { rules: { presenceMs: 0, confirmChangeMs: 0 } })
     const first = await call('kiosk/recognize', track([1, 0, 0, 0]))
     expect(first.kind).toBe('recorded')
     if (first.kind !== 'recorded') throw new Error('unreachable')
@@ -320,6 +322,7 @@ describe('handlers: attendance rules', () => {
   }
 
   it('toggle: in, then out after the cooldown; the admin-set cooldown applies at once', async () => {
+    await call('settings/update', { rules: { presenceMs: 0, confirmChangeMs: 0 } })
     expect(await scan(T0)).toMatchObject({ kind: 'recorded', event: { direction: 'in' } })
     expect(await scan(T0 + 4 * MIN)).toMatchObject({ kind: 'already-recorded' })
     await call('settings/update', { rules: { cooldownMs: 2 * MIN } })

@@ -15,6 +15,8 @@ import { initialsOf } from '../../src/shared/privacy/privacy'
 import { withDbErrors } from './db/sqlite'
 import { createAdminAuth, type AdminAuth } from './admin/admin-auth'
 import { decideDirection, withinCooldown, workDay } from './attendance/rules'
+import { planScan, presenceOf, Presences } from './attendance/presence'
+import { summarizeDays } from './attendance/summary'
 import { createAdminHandlers } from './handlers-admin'
 import { createFallback, flagForReview, lowConfidence } from './handlers-fallback'
 import type { ReviewReason } from '../../src/shared/api/contract'
@@ -83,7 +85,17 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
   const currentLevel = (): SecurityLevel => settingsService.securityLevel()
   const currentStrictness = () => settingsService.strictness()
   /** ask mode: recognised faces waiting for their direction, by ticket */
-  const tickets = new Map<string, { personId: string; personName: string; at: number; identification: Identification; expiresAt: number }>()
+  const tickets = new Map<string, { personId: string; personName: string; at: number; identification: Identification; expiresAt: number; direction: Direction | null }>()
+  /** the one place that decides what one presence is (attendance/presence.ts) */
+  const presences = new Presences()
+
+  /** The person's hours in the work day of `at` so far (in/out pairs, as the daily summary counts them). */
+  function workedToday(personId: string, at: number): number {
+    const rules = settingsService.rules()
+    const day = workDay(at, rules)
+    const events = listAttendance(db, { personId, from: at - 36 * 3600_000, to: at + 1, limit: null }).filter((e) => workDay(e.at, rules) === day)
+    return summarizeDays(events, rules).reduce((sum, d) => sum + d.workedMs, 0)
+  }
 
   /**
    * Main side's check of the renderer's liveness evidence. The renderer's "live" is re-decided from
@@ -186,22 +198,24 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
    * Records a recognised person's scan under the attendance rules (cooldown, direction), check and
    * insert in one IMMEDIATE transaction so a CLI process on the same file cannot race us.
    */
-  function record(identification: Identification, personId: string, personName: string, at: number, asked: Direction | null, ctx: HandlerContext, review: ReviewReason | null = null): KioskOutcome {
+  function record(identification: Identification, personId: string, personName: string, at: number, asked: Direction | null, ctx: HandlerContext, review: ReviewReason | null = null, chosen: Direction | null = null): KioskOutcome {
     const rules = settingsService.rules()
+    presences.touch(personId, at)
     return withDbErrors(() =>
       db
         .transaction((): KioskOutcome => {
           const last = lastEventOf(db, personId)
           // events are appended in time order: a late report cannot slip in before the last one
           if (last && at < last.at - rules.cooldownMs) throw new HadirError('invalid-args', "the clock is before this person's last recorded event (was it set back?)", { field: 'at' })
-          if (last && withinCooldown(last.at, at, rules.cooldownMs)) return { kind: 'already-recorded', identification, event: last }
+          if (last && withinCooldown(last.at, at, rules.cooldownMs)) return { kind: 'already-recorded', identification, event: last, presence: 'continued', workedTodayMs: workedToday(personId, at) }
           const prev = last && last.at <= at ? last : lastEventOf(db, personId, at)
           const event = recordAttendance(
             db,
             {
               personId,
               personName,
-              direction: decideDirection({ prev, at, rules, asked }),
+              // a confirmed change of direction ("Check out now?" → yes) is recorded as confirmed
+              direction: chosen ?? decideDirection({ prev, at, rules, asked }),
               at,
               similarity: identification.similarity,
               source: ctx.eventSource ?? 'kiosk',
@@ -211,7 +225,7 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
           )
           // PIN and badge check-ins, and faces of low confidence, wait for an admin's look (issue #12)
           if (review !== null) flagForReview(db, event.id, review, deps.now())
-          return { kind: 'recorded', identification, event }
+          return { kind: 'recorded', identification, event, presence: 'new', workedTodayMs: workedToday(personId, at) }
         })
         .immediate(),
     )
@@ -294,30 +308,41 @@ export function createHandlers(deps: HandlerDeps): ServerHandlers {
       const now = deps.now()
       const at = now
       const rules = settingsService.rules()
-      if (fallback.requiresFacePin()) {
-        // face AND PIN: nothing is recorded before the person's PIN (kiosk/face-pin); within the cooldown no PIN is asked
-        const last = lastEventOf(db, identification.personId)
-        if (last && withinCooldown(last.at, at, rules.cooldownMs)) return { kind: 'already-recorded', identification, event: last }
-        return fallback.faceTicket(identification, identification.personId, identification.name, at)
+      const personId = identification.personId
+      const last = lastEventOf(db, personId)
+      // every sighting, an "already recorded" one too, extends the presence; a kiosk record is a sighting
+      const continued = presences.sight(personId, at, presenceOf(rules), last && last.source === 'kiosk' ? last.at : null)
+      const prev = last && last.at <= at ? last : lastEventOf(db, personId, at)
+      const plan = planScan({ last, prev, at, rules, continued })
+      // face AND PIN: a scan that would write something waits for the person's PIN (kiosk/face-pin)
+      if (plan.kind !== 'already' && fallback.requiresFacePin()) return fallback.faceTicket(identification, personId, identification.name, at)
+      switch (plan.kind) {
+        case 'already':
+          return { kind: 'already-recorded', identification, event: last as NonNullable<typeof last>, presence: plan.why === 'presence' ? 'continued' : 'new', workedTodayMs: workedToday(personId, at) }
+        case 'record':
+          return record(identification, personId, identification.name, at, null, ctx, faceReview(identification))
+        case 'ask':
+        case 'confirm': {
+          for (const [k, t] of tickets) if (t.expiresAt < now) tickets.delete(k)
+          const ticket = randomBytes(16).toString('base64url')
+          const expiresAt = now + ASK_TICKET_MS
+          const direction = plan.kind === 'confirm' ? plan.direction : null
+          tickets.set(ticket, { personId, personName: identification.name, at, identification, expiresAt, direction })
+          if (plan.kind === 'ask') return { kind: 'needs-direction', identification, ticket, expiresAt }
+          return { kind: 'needs-direction', identification, ticket, expiresAt, suggested: plan.direction, ...(last ? { last } : {}) }
+        }
       }
-      if (rules.mode === 'ask') {
-        // within the cooldown the answer is "already recorded" straight away: no question to ask
-        const last = lastEventOf(db, identification.personId)
-        if (last && withinCooldown(last.at, at, rules.cooldownMs)) return { kind: 'already-recorded', identification, event: last }
-        for (const [k, t] of tickets) if (t.expiresAt < now) tickets.delete(k)
-        const ticket = randomBytes(16).toString('base64url')
-        const expiresAt = now + ASK_TICKET_MS
-        tickets.set(ticket, { personId: identification.personId, personName: identification.name, at, identification, expiresAt })
-        return { kind: 'needs-direction', identification, ticket, expiresAt }
-      }
-      return record(identification, identification.personId, identification.name, at, null, ctx, faceReview(identification))
     },
 
     'kiosk/confirm': (args, ctx) => {
       const t = tickets.get(args.ticket)
       tickets.delete(args.ticket)
       if (!t || t.expiresAt < deps.now()) throw new HadirError('not-found', 'This check-in has expired: please look at the camera again')
-      return record(t.identification, t.personId, t.personName, t.at, args.direction, ctx, faceReview(t.identification))
+      // "Check out now?": only the direction asked about can be confirmed (declining is simply not answering)
+      if (t.direction !== null && args.direction !== t.direction) {
+        throw new HadirError('invalid-args', `this question was whether to record '${t.direction}'; it was not recorded`, { field: 'direction' })
+      }
+      return record(t.identification, t.personId, t.personName, t.at, args.direction, ctx, faceReview(t.identification), t.direction)
     },
 
     'app/quit': (_args, ctx) => {

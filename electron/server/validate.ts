@@ -317,6 +317,8 @@ function rulesPatch(v: unknown): Partial<AttendanceRules> | undefined {
       timeZone,
       checkInUntil: hhmm('checkInUntil'),
       openLimitMs: num(o, 'openLimitMs', { min: 3600_000, max: 24 * 3600_000, integer: true }),
+      presenceMs: num(o, 'presenceMs', { min: 0, max: 30 * 60_000, integer: true }),
+      confirmChangeMs: num(o, 'confirmChangeMs', { min: 0, max: 2 * 3600_000, integer: true }),
     },
   )
 }

@@ -40,6 +40,23 @@ const id = {
   'direction.in': 'Masuk',
   'direction.out': 'Pulang',
   'already': 'Sudah tercatat pukul {time}',
+  'bye': 'Sampai jumpa',
+  'out.at': 'Pulang pukul {time}',
+  'in.at': 'Masuk pukul {time}',
+  'hours.today': '{hours} hari ini',
+  'already.in': 'Sudah tercatat: masuk pukul {time}',
+  'already.out': 'Sudah tercatat: pulang pukul {time}',
+  'change.out.title': '{name}, pulang sekarang?',
+  'change.in.title': '{name}, masuk lagi?',
+  'change.since.in': 'Anda masuk pukul {time}',
+  'change.since.out': 'Anda pulang pukul {time}',
+  'change.yes.out': 'Ya, pulang',
+  'change.yes.in': 'Ya, masuk',
+  'change.no': 'Tidak',
+  'refused.use-pin': 'Atau gunakan PIN Anda',
+  'refused.spoof-hint': 'Berdirilah sendiri di depan kamera. Bila ini keliru, hubungi admin',
+  'refused.try-again': 'Lepas kacamata gelap atau masker, menghadap lurus ke kamera, lalu coba lagi',
+  'not-recognised.use-pin': 'Gunakan PIN Anda, atau hubungi admin untuk pendaftaran wajah',
   'title': 'Hadir',
   'ask.title': '{name}, masuk atau pulang?',
   'ask.in': 'Masuk',
@@ -105,6 +122,23 @@ const en: Record<MessageKey, string> = {
   'direction.in': 'Check-in',
   'direction.out': 'Check-out',
   'already': 'Already recorded at {time}',
+  'bye': 'Goodbye',
+  'out.at': 'Checked out at {time}',
+  'in.at': 'Checked in at {time}',
+  'hours.today': '{hours} today',
+  'already.in': 'Already recorded: checked in at {time}',
+  'already.out': 'Already recorded: checked out at {time}',
+  'change.out.title': '{name}, check out now?',
+  'change.in.title': '{name}, check in again?',
+  'change.since.in': 'You checked in at {time}',
+  'change.since.out': 'You checked out at {time}',
+  'change.yes.out': 'Yes, check out',
+  'change.yes.in': 'Yes, check in',
+  'change.no': 'No',
+  'refused.use-pin': 'Or use your PIN',
+  'refused.spoof-hint': 'Stand in front of the camera yourself. If this is wrong, ask an admin',
+  'refused.try-again': 'Take off dark glasses or a mask, face the camera straight on, then try again',
+  'not-recognised.use-pin': 'Use your PIN, or ask an admin to enroll your face',
   'title': 'Hadir',
   'ask.title': '{name}, checking in or out?',
   'ask.in': 'Check-in',
@@ -139,6 +173,14 @@ export function t(lang: Lang, key: MessageKey, vars: Record<string, string> = {}
 /** Fills `{name}` placeholders from `vars`; an unknown one stays as written. Shared by every catalogue. */
 export function fillVars(text: string, vars: Record<string, string | number>): string {
   return text.replace(/\{(\w+)\}/g, (_, k: string) => (vars[k] !== undefined ? String(vars[k]) : `{${k}}`))
+}
+
+/** Hours worked as '8 j 05 m' / '8 h 05 m' (whole minutes, as in the admin's summary). */
+export function formatHours(ms: number, lang: Lang): string {
+  const min = Math.max(0, Math.floor(ms / 60_000))
+  const h = Math.floor(min / 60)
+  const m = min % 60
+  return lang === 'id' ? `${h} jam ${String(m).padStart(2, '0')} menit` : `${h} h ${String(m).padStart(2, '0')} min`
 }
 
 /** The greeting for a local hour: pagi until 11, siang until 15, sore until 18, then malam. */

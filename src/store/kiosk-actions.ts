@@ -9,7 +9,7 @@ import type { FacePipeline } from '../vision/core/face-pipeline'
 import type { LivenessScorer } from '../vision/core/liveness'
 import { ModelLoadError } from '../vision/browser/model-load-error'
 import type { KioskOutcome } from '../shared/domain/types'
-import { useKioskStore } from './kiosk-store'
+import { useKioskStore, type Banner, type ToneKind } from './kiosk-store'
 
 /**
  * The model-error banner's second line: which file is broken and how to get it back.
@@ -66,7 +66,11 @@ export async function confirmDirection(api: ApiClient, ticket: string, direction
   void refreshRecent(api)
 }
 
-/** Puts a decision on screen (banner, colour, sound). */
+/**
+ * Puts a decision on screen (banner, colour, sound). The core decides what one presence is: an
+ * "already recorded" of a presence that goes on (`presence: 'continued'`) is shown once, quietly, and
+ * changes nothing while it is on screen, so a person standing at the kiosk hears one sound.
+ */
 export function showOutcome(outcome: KioskOutcome): void {
   const set = useKioskStore.getState()
   switch (outcome.kind) {
@@ -79,7 +83,14 @@ export function showOutcome(outcome: KioskOutcome): void {
       feedback('bad')
       return
     case 'needs-direction':
-      set.askDirection({ ticket: outcome.ticket, name: outcome.identification.name ?? '', expiresAt: Date.now() + ASK_MS })
+      set.askDirection({
+        ticket: outcome.ticket,
+        name: outcome.identification.name ?? '',
+        expiresAt: Date.now() + ASK_MS,
+        ...(outcome.suggested ? { suggested: outcome.suggested } : {}),
+        ...(outcome.last ? { last: outcome.last } : {}),
+        identification: outcome.identification,
+      })
       feedback('ask')
       return
     case 'needs-pin':
@@ -87,39 +98,68 @@ export function showOutcome(outcome: KioskOutcome): void {
       askFacePin(outcome.ticket, outcome.identification.name ?? '', outcome.expiresAt)
       feedback('ask')
       return
-    default:
-      set.showBanner(outcome.kind === 'recorded' ? 'recognised' : 'already-recorded', {
-        name: outcome.event.personName,
-        event: outcome.event,
-        identification: outcome.identification,
-      })
-      feedback(outcome.kind === 'recorded' ? 'good' : 'ask')
+    case 'already-recorded': {
+      if (set.phase === 'already-recorded' && set.banner?.event.id === outcome.event.id) return
+      set.showBanner('already-recorded', bannerOf(outcome))
+      if (outcome.presence !== 'continued') feedback('already')
+      return
+    }
+    case 'recorded':
+      set.showBanner('recognised', bannerOf(outcome))
+      feedback(outcome.event.direction === 'in' ? 'in' : 'out')
   }
+}
+
+const bannerOf = (o: Extract<KioskOutcome, { kind: 'recorded' | 'already-recorded' }>): Banner => ({
+  name: o.event.personName,
+  event: o.event,
+  identification: o.identification,
+  ...(o.workedTodayMs === undefined ? {} : { workedTodayMs: o.workedTodayMs }),
+})
+
+/** "Check out now?" → no: nothing is recorded; the last record is shown, quietly. */
+export function declineChange(): void {
+  const set = useKioskStore.getState()
+  const ask = set.ask
+  if (ask?.last && ask.identification) set.showBanner('already-recorded', { name: ask.name, event: ask.last, identification: ask.identification })
+  else set.setPhase('looking')
 }
 
 /** How long the in/out question stays on screen (the server's ticket lives 20 s). */
 export const ASK_MS = 15_000
 
 let audio: AudioContext | null = null
-/** Short tones from WebAudio (no sound files): two rising for a check-in, one low for a refusal. */
-function feedback(kind: 'good' | 'bad' | 'ask'): void {
-  if (useKioskStore.getState().settings?.sound === false) return
+/**
+ * Short tones from WebAudio (no sound files), one per outcome kind: two rising for a check-in, two
+ * falling for a check-out, one soft for "already recorded", one mid for a question, one low for a refusal.
+ */
+const TONES: Record<ToneKind, { freqs: number[]; ms: number; gain: number }> = {
+  in: { freqs: [660, 880], ms: 120, gain: 0.08 },
+  out: { freqs: [880, 587], ms: 140, gain: 0.08 },
+  already: { freqs: [523], ms: 90, gain: 0.04 },
+  ask: { freqs: [660, 660], ms: 90, gain: 0.07 },
+  bad: { freqs: [220], ms: 350, gain: 0.08 },
+}
+
+function feedback(kind: ToneKind): void {
+  const store = useKioskStore.getState()
+  if (store.settings?.sound === false) return
+  store.countTone(kind)
   try {
     audio ??= new AudioContext()
-    const tones = kind === 'good' ? [660, 880] : kind === 'ask' ? [660] : [220]
-    tones.forEach((f, i) => {
+    const tone = TONES[kind]
+    tone.freqs.forEach((f, i) => {
       const ctx = audio as AudioContext
       const osc = ctx.createOscillator()
       const gain = ctx.createGain()
       osc.frequency.value = f
-      gain.gain.value = 0.08
+      gain.gain.value = tone.gain
       osc.connect(gain).connect(ctx.destination)
       const t0 = ctx.currentTime + i * 0.15
       osc.start(t0)
-      osc.stop(t0 + (kind === 'bad' ? 0.35 : 0.12))
+      osc.stop(t0 + tone.ms / 1000)
     })
   } catch {
     // no audio device: the colours still say it
   }
 }
-

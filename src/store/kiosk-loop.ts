@@ -20,7 +20,7 @@ import { TrackLiveness } from '../vision/core/track-liveness'
 import { fuseEmbeddings } from '../shared/face/decide'
 import { cosine } from '../shared/face/match'
 import type { ChallengeKind, LivenessEvidence } from '../shared/domain/types'
-import { DEFAULT_TRACK, FaceTrack } from '../vision/core/tracker'
+import { DEFAULT_TRACK, FaceTrack, iou } from '../vision/core/tracker'
 import type { VisionHost } from '../vision/browser/load-vision'
 import { CameraError, type Webcam } from '../vision/camera/webcam'
 import { ASK_MS, HOLD_RESULT_MS, languageOf, modelErrorDetail, refreshRecent, showOutcome, sleep, type Vision } from './kiosk-actions'
@@ -31,6 +31,11 @@ import { useKioskStore, type KioskPhase } from './kiosk-store'
 const IDLE_FRAME_MS = 60
 /** Pause after an unexpected error in the recognition loop before trying again. */
 const ERROR_BACKOFF_MS = 2000
+/**
+ * How long an outcome stays on screen while a face in the same place is checked again (the core then
+ * says whether it is the same presence; its answer refreshes this). Nobody in view clears it at once.
+ */
+export const KEEP_BANNER_MS = 8000
 /** Retry period when the camera is missing or was unplugged. */
 const CAMERA_RETRY_MS = 3000
 
@@ -204,8 +209,13 @@ export class KioskLoop {
     }
     let settings = await settingsOf()
     if (settings) useKioskStore.getState().setSettings(settings)
+    /** the outcome on screen stays while the face it was for is checked again (same place, soon) */
+    let keepBannerUntil = 0
+    let decidedBox: DetectedFace['box'] | null = null
     const show = (phase: KioskPhase, detail: string | null = null) => {
       const s = useKioskStore.getState()
+      const onScreen = s.phase === 'recognised' || s.phase === 'already-recorded'
+      if (onScreen && (phase === 'verifying' || phase === 'quality' || phase === 'looking') && performance.now() < keepBannerUntil) return
       if (s.phase !== phase || s.detail !== detail) s.setPhase(phase, detail)
     }
     const decideAndShow = async (embeddings: Float32Array[], evidence: Evidence | undefined, startedAt: number) => {
@@ -223,6 +233,7 @@ export class KioskLoop {
       set.setOnline(r.ok || r.error.code !== 'transport-error')
       if (!r.ok) set.setPhase('server-error', r.error.code === 'disk-full' ? t(set.lang, 'state.disk-full') : r.error.message)
       else showOutcome(r.data)
+      keepBannerUntil = r.ok && (r.data.kind === 'recorded' || r.data.kind === 'already-recorded') ? performance.now() + HOLD_RESULT_MS + KEEP_BANNER_MS : 0
       void refreshRecent(api)
       if (r.ok && r.data.kind === 'needs-direction') {
         // the person answers on screen; the loop waits (up to the question's time) without deciding
@@ -279,6 +290,7 @@ export class KioskLoop {
         onFrame(faces, frame.width, frame.height)
         if (faces.length === 0) {
           const gone = track.observe(null, now)
+          if (gone) keepBannerUntil = 0
           if (pending && (gone || pending.verifier.expire(now) === 'timeout')) {
             await fail(now, gone ? 'challenge_failed' : 'timeout', null, false)
             continue
@@ -293,6 +305,7 @@ export class KioskLoop {
           if (pending) await fail(now, 'challenge_failed', null, false)
           track.reset()
           newFace()
+          keepBannerUntil = 0
           show('one-at-a-time')
           continue
         }
@@ -304,7 +317,10 @@ export class KioskLoop {
             continue
           }
           newFace()
+          // a face somewhere else is someone new: the last outcome is not theirs
+          if (decidedBox === null || iou(face.box, decidedBox) < DEFAULT_TRACK.minIou) keepBannerUntil = 0
         }
+        if (!decided) decidedBox = face.box
         if (decided) {
           // the banner stays while the same person stands there
           await sleep(IDLE_FRAME_MS)

@@ -1,6 +1,6 @@
 import { create, type StateCreator } from 'zustand'
 import type { HostInfo, KioskSettings, RecentCheckIn, SyncStatus } from '../shared/api/contract'
-import type { AttendanceEvent, Identification } from '../shared/domain/types'
+import type { AttendanceEvent, Direction, Identification } from '../shared/domain/types'
 import type { Lang } from '../i18n/messages'
 
 /** What the kiosk screen is showing. Only these transitions enter the store; per-frame data stays in refs. */
@@ -25,10 +25,17 @@ export type KioskPhase =
   | 'model-error'
   | 'server-error'
 
-export type Banner = { name: string; event: AttendanceEvent; identification: Identification }
+/** A recorded or already-recorded outcome on screen; `workedTodayMs` from the core (hours of this work day). */
+export type Banner = { name: string; event: AttendanceEvent; identification: Identification; workedTodayMs?: number }
 
-/** Ask mode: the recognised person taps in or out. */
-export type AskDirection = { ticket: string; name: string; expiresAt: number }
+/**
+ * Ask mode: the recognised person taps in or out. With `suggested`: a change of direction soon after
+ * `last` ("Check out now?"), answered yes (kiosk/confirm) or no (nothing recorded).
+ */
+export type AskDirection = { ticket: string; name: string; expiresAt: number; suggested?: Direction; last?: AttendanceEvent; identification?: Identification }
+
+/** The kiosk's sounds (kiosk-actions.ts); counted for the end-to-end tests. */
+export type ToneKind = 'in' | 'out' | 'already' | 'ask' | 'bad'
 
 export type SessionSlice = {
   phase: KioskPhase
@@ -47,6 +54,15 @@ export type SessionSlice = {
   setPhase: (phase: KioskPhase, detail?: string | null) => void
   showBanner: (phase: 'recognised' | 'already-recorded', banner: Banner) => void
   setDecisionMs: (ms: number) => void
+  /** sounds played since start, by kind (data-tones on the kiosk screen; the e2e counts them) */
+  tones: Record<ToneKind, number>
+  countTone: (kind: ToneKind) => void
+  /**
+   * A PIN / badge fallback is on (set by the PIN entry when it is available): a refused or unknown face
+   * is told to use the PIN.
+   */
+  pinFallback: boolean
+  setPinFallback: (on: boolean) => void
 }
 
 export type HostSlice = {
@@ -83,6 +99,10 @@ const createSessionSlice: StateCreator<KioskState, [], [], SessionSlice> = (set)
   firstDecisionAt: null,
   markReady: () => set((s) => (s.readyAt === null ? { readyAt: Date.now() } : {})),
   showBanner: (phase, banner) => set({ phase, banner, detail: null, ask: null }),
+  tones: { in: 0, out: 0, already: 0, ask: 0, bad: 0 },
+  countTone: (kind) => set((s) => ({ tones: { ...s.tones, [kind]: s.tones[kind] + 1 } })),
+  pinFallback: false,
+  setPinFallback: (pinFallback) => set({ pinFallback }),
 })
 
 const createHostSlice: StateCreator<KioskState, [], [], HostSlice> = (set) => ({

@@ -31,6 +31,8 @@ describe('validateRules', () => {
       timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
       checkInUntil: '12:00',
       openLimitMs: 16 * H,
+      presenceMs: 120_000,
+      confirmChangeMs: 600_000,
     })
     expect(validateRules(undefined)).toEqual(r)
     expect(DEFAULT_RULES).toEqual(r)
@@ -45,9 +47,12 @@ describe('validateRules', () => {
       timeZone: 'Asia/Jakarta',
       checkInUntil: '10:30',
       openLimitMs: 16 * H,
+      presenceMs: 120_000,
+      confirmChangeMs: 600_000,
     })
     expect(validateRules({ cooldownMs: 24 * H }).cooldownMs).toBe(24 * H)
     expect(validateRules({ openLimitMs: 24 * H }).openLimitMs).toBe(24 * H)
+    expect(validateRules({ presenceMs: 0, confirmChangeMs: 2 * H })).toMatchObject({ presenceMs: 0, confirmChangeMs: 2 * H })
     expect(validateRules({ dayBoundary: '23:59' }).dayBoundary).toBe('23:59')
   })
 
@@ -59,6 +64,11 @@ describe('validateRules', () => {
     ['fractional cooldown', { cooldownMs: 1.5 }, 'cooldownMs'],
     ['NaN cooldown', { cooldownMs: Number.NaN }, 'cooldownMs'],
     ['string cooldown', { cooldownMs: '60000' }, 'cooldownMs'],
+    ['negative presence window', { presenceMs: -1 }, 'presenceMs'],
+    ['presence window over 30 min', { presenceMs: 30 * 60_000 + 1 }, 'presenceMs'],
+    ['fractional presence window', { presenceMs: 1.5 }, 'presenceMs'],
+    ['confirm window over 2 h', { confirmChangeMs: 2 * H + 1 }, 'confirmChangeMs'],
+    ['string confirm window', { confirmChangeMs: '600000' }, 'confirmChangeMs'],
     ['boundary 24:00', { dayBoundary: '24:00' }, 'dayBoundary'],
     ['boundary 4:00', { dayBoundary: '4:00' }, 'dayBoundary'],
     ['boundary 04:60', { dayBoundary: '04:60' }, 'dayBoundary'],

@@ -36,7 +36,18 @@ export const DEFAULT_RULES: Readonly<AttendanceRules> = Object.freeze({
   timeZone: systemTimeZone(),
   checkInUntil: '12:00',
   openLimitMs: 16 * 3600_000,
+  presenceMs: 120_000,
+  confirmChangeMs: 600_000,
 })
+
+/** Bounds of rules.presenceMs (0 to 30 min) and rules.confirmChangeMs (0 to 2 h). */
+export const MAX_PRESENCE_MS = 30 * 60_000
+export const MAX_CONFIRM_CHANGE_MS = 2 * 3600_000
+
+/** The presence window of `rules` (the default when absent). */
+export const presenceOf = (rules: Pick<AttendanceRules, 'presenceMs'>): number => rules.presenceMs ?? (DEFAULT_RULES.presenceMs as number)
+/** How soon after the last record a change of direction is asked (the default when absent). */
+export const confirmChangeOf = (rules: Pick<AttendanceRules, 'confirmChangeMs'>): number => rules.confirmChangeMs ?? (DEFAULT_RULES.confirmChangeMs as number)
 
 /** Bounds of rules.openLimitMs: 1 h to 24 h. */
 export const MIN_OPEN_LIMIT_MS = 3600_000
@@ -47,7 +58,7 @@ export const openLimitOf = (rules: Pick<AttendanceRules, 'openLimitMs'>): number
 
 const MODES: readonly AttendanceMode[] = ['toggle', 'window', 'ask']
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/
-const RULE_KEYS = new Set(['mode', 'cooldownMs', 'dayBoundary', 'timeZone', 'checkInUntil', 'openLimitMs'])
+const RULE_KEYS = new Set(['mode', 'cooldownMs', 'dayBoundary', 'timeZone', 'checkInUntil', 'openLimitMs', 'presenceMs', 'confirmChangeMs'])
 
 function invalid(field: string, message: string): HadirError {
   return new HadirError('invalid-args', message, { field })
@@ -98,6 +109,15 @@ export function validateRules(partial: AttendanceRulesInput | null | undefined =
     throw invalid('openLimitMs', `openLimitMs must be a whole number of milliseconds from ${MIN_OPEN_LIMIT_MS} (1 hour) to ${MAX_OPEN_LIMIT_MS} (24 hours), got ${String(openLimitMs)}`)
   }
 
+  const presenceMs = input.presenceMs ?? presenceOf(DEFAULT_RULES)
+  if (typeof presenceMs !== 'number' || !Number.isInteger(presenceMs) || presenceMs < 0 || presenceMs > MAX_PRESENCE_MS) {
+    throw invalid('presenceMs', `presenceMs must be a whole number of milliseconds from 0 to ${MAX_PRESENCE_MS} (30 minutes), got ${String(presenceMs)}`)
+  }
+  const confirmChangeMs = input.confirmChangeMs ?? confirmChangeOf(DEFAULT_RULES)
+  if (typeof confirmChangeMs !== 'number' || !Number.isInteger(confirmChangeMs) || confirmChangeMs < 0 || confirmChangeMs > MAX_CONFIRM_CHANGE_MS) {
+    throw invalid('confirmChangeMs', `confirmChangeMs must be a whole number of milliseconds from 0 to ${MAX_CONFIRM_CHANGE_MS} (2 hours), got ${String(confirmChangeMs)}`)
+  }
+
   const dayBoundary = input.dayBoundary ?? DEFAULT_RULES.dayBoundary
   const boundaryMin = parseHhmm(dayBoundary, 'dayBoundary')
 
@@ -116,7 +136,7 @@ export function validateRules(partial: AttendanceRulesInput | null | undefined =
     )
   }
 
-  return { mode: mode as AttendanceMode, cooldownMs, dayBoundary: dayBoundary as string, timeZone, checkInUntil: checkInUntil as string, openLimitMs }
+  return { mode: mode as AttendanceMode, cooldownMs, dayBoundary: dayBoundary as string, timeZone, checkInUntil: checkInUntil as string, openLimitMs, presenceMs, confirmChangeMs }
 }
 
 /** Local wall-clock fields of an instant in a zone. */

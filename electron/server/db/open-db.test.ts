@@ -117,6 +117,8 @@ describe('a full disk (SQLITE_FULL) through the real app', () => {
       await ok('people/upsert', { id: 'E2', name: 'Budi' })
       await ok('enrollment/add-template', { ...emb([1, 0, 0, 0]), personId: 'E1', consentBy: 'test admin' })
       await ok('enrollment/add-template', { ...emb([0, 1, 0, 0]), personId: 'E2', consentBy: 'test admin' })
+      // every scan a record (this is about the disk): no "Check out now?" question between them
+      await ok('settings/update', { rules: { confirmChangeMs: 0 } })
       const scan = (i: number) => {
         clock.advance(2 * 60_000)
         return app.dispatch('kiosk/recognize', track(i % 2 ? [0, 1, 0, 0] : [1, 0, 0, 0]))

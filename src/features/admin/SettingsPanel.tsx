@@ -19,6 +19,8 @@ const STRICTNESS: LivenessStrictness[] = ['off', 'normal', 'strict']
 const MODES: CheckInMode[] = ['toggle', 'window', 'ask']
 const PROBLEM: Record<DraftProblem, AdminMessageKey> = {
   cooldown: 'set.problem.cooldown',
+  presence: 'set.problem.presence',
+  'confirm-change': 'set.problem.confirm-change',
   'day-boundary': 'set.problem.day-boundary',
   'check-in-until': 'set.problem.check-in-until',
   resolution: 'set.problem.resolution',
@@ -188,6 +190,14 @@ export function SettingsPanel({ api }: { api: ApiClient }) {
           <label className="admin-field">
             <span>{ta(lang, 'set.cooldown')}</span>
             <input className="admin-input" type="number" min={0} step={1} inputMode="numeric" data-testid="set-cooldown" value={draft.cooldownSec} onChange={(e) => set('cooldownSec', e.target.value)} />
+          </label>
+          <label className="admin-field">
+            <span>{ta(lang, 'set.presence')}</span>
+            <input className="admin-input" type="number" min={0} max={1800} step={1} inputMode="numeric" data-testid="set-presence" value={draft.presenceSec} onChange={(e) => set('presenceSec', e.target.value)} />
+          </label>
+          <label className="admin-field">
+            <span>{ta(lang, 'set.confirm-change')}</span>
+            <input className="admin-input" type="number" min={0} max={120} step={1} inputMode="numeric" data-testid="set-confirm-change" value={draft.confirmChangeMin} onChange={(e) => set('confirmChangeMin', e.target.value)} />
           </label>
           <label className="admin-field">
             <span>{ta(lang, 'set.day-boundary')}</span>

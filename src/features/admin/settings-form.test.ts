@@ -30,6 +30,15 @@ describe('settings form', () => {
       patch: { securityLevel: 'high', rules: { cooldownMs: 90_000, dayBoundary: '05:30' }, camera: { width: 1280, height: 720 }, hrUrl: 'https://hr.example/api' },
     })
   })
+  it('presence window in seconds and the check-out question in minutes, checked before sending', () => {
+    const d = draftFromSettings(SETTINGS)
+    expect([d.presenceSec, d.confirmChangeMin]).toEqual(['120', '10'])
+    expect(settingsPatch(SETTINGS, { ...d, presenceSec: '30', confirmChangeMin: '0.5' })).toEqual({ ok: true, patch: { rules: { presenceMs: 30_000, confirmChangeMs: 30_000 } } })
+    expect(settingsPatch(SETTINGS, { ...d, presenceSec: '1801' })).toEqual({ ok: false, problem: 'presence' })
+    expect(settingsPatch(SETTINGS, { ...d, presenceSec: '' })).toEqual({ ok: false, problem: 'presence' })
+    expect(settingsPatch(SETTINGS, { ...d, confirmChangeMin: '-1' })).toEqual({ ok: false, problem: 'confirm-change' })
+    expect(settingsPatch(SETTINGS, { ...d, confirmChangeMin: 'ten' })).toEqual({ ok: false, problem: 'confirm-change' })
+  })
   it('sends a typed HR key but never an empty one; clearing the URL sends null', () => {
     const s = { ...SETTINGS, hr: { url: 'https://hr', keySet: false, shareTemplates: false } }
     expect(settingsPatch(s, { ...draftFromSettings(s), hrKey: 'secret', hrUrl: '' })).toEqual({ ok: true, patch: { hrKey: 'secret', hrUrl: null } })

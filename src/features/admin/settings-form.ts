@@ -18,6 +18,10 @@ export type SettingsDraft = {
   mode: CheckInMode
   /** cooldown in seconds, as typed */
   cooldownSec: string
+  /** presence window in seconds, as typed (one presence, one record) */
+  presenceSec: string
+  /** minutes after the last record in which a change of direction is asked, as typed */
+  confirmChangeMin: string
   dayBoundary: string
   timeZone: string
   checkInUntil: string
@@ -50,6 +54,8 @@ export function draftFromSettings(s: KioskSettings): SettingsDraft {
     livenessStrictness: s.livenessStrictness,
     mode: s.rules.mode,
     cooldownSec: String(Math.round(s.rules.cooldownMs / 1000)),
+    presenceSec: String(Math.round((s.rules.presenceMs ?? 120_000) / 1000)),
+    confirmChangeMin: String(Math.round(((s.rules.confirmChangeMs ?? 600_000) / 60_000) * 100) / 100),
     dayBoundary: s.rules.dayBoundary,
     timeZone: s.rules.timeZone,
     checkInUntil: s.rules.checkInUntil,
@@ -69,7 +75,7 @@ export function draftFromSettings(s: KioskSettings): SettingsDraft {
 }
 
 /** A field the form itself refuses before asking the host. */
-export type DraftProblem = 'cooldown' | 'day-boundary' | 'check-in-until' | 'resolution'
+export type DraftProblem = 'cooldown' | 'presence' | 'confirm-change' | 'day-boundary' | 'check-in-until' | 'resolution'
 
 /**
  * Only what changed, as a SettingsPatch (an empty patch means nothing to save), or the first field
@@ -87,6 +93,14 @@ export function settingsPatch(s: KioskSettings, d: SettingsDraft): { ok: true; p
   if (!Number.isFinite(sec) || sec < 0) return { ok: false, problem: 'cooldown' }
   const cooldownMs = Math.round(sec * 1000)
   if (cooldownMs !== s.rules.cooldownMs) rules.cooldownMs = cooldownMs
+  const presenceSec = d.presenceSec.trim() === '' ? NaN : Number(d.presenceSec)
+  if (!Number.isFinite(presenceSec) || presenceSec < 0 || presenceSec > 30 * 60) return { ok: false, problem: 'presence' }
+  const presenceMs = Math.round(presenceSec * 1000)
+  if (presenceMs !== (s.rules.presenceMs ?? 120_000)) rules.presenceMs = presenceMs
+  const confirmMin = d.confirmChangeMin.trim() === '' ? NaN : Number(d.confirmChangeMin)
+  if (!Number.isFinite(confirmMin) || confirmMin < 0 || confirmMin > 120) return { ok: false, problem: 'confirm-change' }
+  const confirmChangeMs = Math.round(confirmMin * 60_000)
+  if (confirmChangeMs !== (s.rules.confirmChangeMs ?? 600_000)) rules.confirmChangeMs = confirmChangeMs
   if (d.dayBoundary !== s.rules.dayBoundary) {
     if (!isHourMinute(d.dayBoundary)) return { ok: false, problem: 'day-boundary' }
     rules.dayBoundary = d.dayBoundary

@@ -1,11 +1,11 @@
 import { useEffect, useRef, useState } from 'react'
 import type { ApiClient } from '../../api/api-client'
 import { formatTime, t, type Lang, type MessageKey } from '../../i18n/messages'
-import { confirmDirection, refreshRecent } from '../../store/kiosk-actions'
+import { confirmDirection, declineChange, refreshRecent } from '../../store/kiosk-actions'
 import { useKioskLoop } from './kiosk-loop-context'
 import { useKioskStore, type KioskPhase } from '../../store/kiosk-store'
 import type { DetectedFace } from '../../vision/core/face-pipeline'
-import { MatchBanner } from './MatchBanner'
+import { bannerKindOf, bannerLines, MatchBanner } from './MatchBanner'
 import { BadgeListener } from './BadgeListener'
 import { PinEntry } from './PinEntry'
 import { PrivacyNotice } from './PrivacyNotice'
@@ -79,10 +79,30 @@ function SyncBadge({ api, lang }: { api: ApiClient; lang: Lang }) {
   )
 }
 
-/** Ask mode: two big buttons for the recognised person. */
+/**
+ * Ask mode: two big buttons for the recognised person. A change of direction soon after the last
+ * record asks "Pulang sekarang? / Check out now?": yes records it, no records nothing.
+ */
 function AskDirection({ api, lang }: { api: ApiClient; lang: Lang }) {
   const ask = useKioskStore((s) => s.ask)
   if (!ask) return null
+  if (ask.suggested) {
+    const dir = ask.suggested
+    return (
+      <div className={`banner banner-ask banner-change banner-change-${dir}`} data-testid="ask-change" data-suggested={dir}>
+        <div className="banner-title">{t(lang, dir === 'out' ? 'change.out.title' : 'change.in.title', { name: ask.name })}</div>
+        {ask.last ? <div className="banner-sub">{t(lang, ask.last.direction === 'in' ? 'change.since.in' : 'change.since.out', { time: formatTime(ask.last.at) })}</div> : null}
+        <div className="ask-buttons">
+          <button type="button" className={dir === 'out' ? 'ask-out' : 'ask-in'} data-testid="change-yes" onClick={() => void confirmDirection(api, ask.ticket, dir)}>
+            {t(lang, dir === 'out' ? 'change.yes.out' : 'change.yes.in')}
+          </button>
+          <button type="button" className="ask-no" data-testid="change-no" onClick={() => declineChange()}>
+            {t(lang, 'change.no')}
+          </button>
+        </div>
+      </div>
+    )
+  }
   return (
     <div className="banner banner-ask" data-testid="ask-direction">
       <div className="banner-title">{t(lang, 'ask.title', { name: ask.name })}</div>
@@ -96,6 +116,32 @@ function AskDirection({ api, lang }: { api: ApiClient; lang: Lang }) {
       </div>
     </div>
   )
+}
+
+/** What a refused face is told to do next: the PIN when the fallback is on, otherwise how to try again. */
+function refusalHint(reason: string | null, pinFallback: boolean): MessageKey | null {
+  if (pinFallback) return 'refused.use-pin'
+  return reason === 'spoof_detected' ? 'refused.spoof-hint' : 'refused.try-again'
+}
+
+/** The outcome in words for the aria-live region (screen readers; announced once per change). */
+function useAnnouncement(lang: Lang): string {
+  const phase = useKioskStore((s) => s.phase)
+  const banner = useKioskStore((s) => s.banner)
+  const ask = useKioskStore((s) => s.ask)
+  const detail = useKioskStore((s) => s.detail)
+  const pinFallback = useKioskStore((s) => s.pinFallback || (s.settings?.fallback?.mode ?? 'off') !== 'off')
+  if ((phase === 'recognised' || phase === 'already-recorded') && banner) {
+    const l = bannerLines(lang, bannerKindOf(phase, banner), banner)
+    return [l.title, l.sub, l.hours].filter(Boolean).join('. ')
+  }
+  if (phase === 'ask-direction' && ask) return t(lang, ask.suggested === 'out' ? 'change.out.title' : ask.suggested === 'in' ? 'change.in.title' : 'ask.title', { name: ask.name })
+  if (phase === 'refused' && detail) {
+    const hint = refusalHint(detail, pinFallback)
+    return [t(lang, `refused.${detail}` as MessageKey), hint ? t(lang, hint) : null].filter(Boolean).join('. ')
+  }
+  if (phase === 'not-recognised') return `${t(lang, 'state.not-recognised')}. ${t(lang, pinFallback ? 'not-recognised.use-pin' : 'state.not-recognised.hint')}`
+  return ''
 }
 
 /**
@@ -137,6 +183,9 @@ export function KioskScreen({ api }: { api: ApiClient }) {
   const firstDecisionAt = useKioskStore((s) => s.firstDecisionAt)
   const online = useKioskStore((s) => s.online)
   const settings = useKioskStore((s) => s.settings)
+  const tones = useKioskStore((s) => s.tones)
+  const pinFallback = useKioskStore((s) => s.pinFallback || (s.settings?.fallback?.mode ?? 'off') !== 'off')
+  const announcement = useAnnouncement(lang)
   const loop = useKioskLoop()
 
   useEffect(() => {
@@ -164,7 +213,11 @@ export function KioskScreen({ api }: { api: ApiClient }) {
     <main className={`kiosk phase-${phase}`} data-testid="kiosk" data-phase={phase} data-decision-ms={decisionMs === null ? undefined : Math.round(decisionMs)}
       data-ready-at={readyAt ?? undefined}
       data-first-decision-at={firstDecisionAt ?? undefined}
+      data-tones={JSON.stringify(tones)}
     >
+      <div className="sr-only" role="status" aria-live="polite" aria-atomic="true" data-testid="announce">
+        {announcement}
+      </div>
       <header className="kiosk-header">
         <div className="brand">
           {settings?.kioskName && settings.kioskName !== 'Hadir' ? settings.kioskName : t(lang, 'title')}
@@ -198,13 +251,18 @@ export function KioskScreen({ api }: { api: ApiClient }) {
         ) : phase === 'not-recognised' ? (
           <div className="banner banner-unknown" data-testid="banner-unknown">
             <div className="banner-title">{t(lang, 'state.not-recognised')}</div>
-            <div className="banner-sub">{t(lang, 'state.not-recognised.hint')}</div>
+            <div className="banner-sub">{t(lang, pinFallback ? 'not-recognised.use-pin' : 'state.not-recognised.hint')}</div>
           </div>
         ) : messageKey ? (
           <div className={`banner banner-${phase}`} data-testid="banner-state" data-reason={phase === 'quality' || phase === 'refused' || phase === 'challenge' || phase === 'challenge-retry' ? (detail ?? undefined) : undefined}>
             {phase === 'challenge-retry' ? <div className="banner-sub">{t(lang, 'challenge.retry')}</div> : null}
             {(phase === 'challenge' || phase === 'challenge-retry') && detail ? <ChallengeHint kind={detail} /> : null}
             <div className="banner-title">{t(lang, messageKey)}</div>
+            {phase === 'refused' && refusalHint(detail, pinFallback) ? (
+              <div className="banner-sub" data-testid="refused-hint">
+                {t(lang, refusalHint(detail, pinFallback) as MessageKey)}
+              </div>
+            ) : null}
             {detail && (phase === 'model-error' || phase === 'server-error') ? <div className="banner-sub">{detail}</div> : null}
           </div>
         ) : null}

@@ -136,13 +136,24 @@ export type TemporalEvidence = {
 export type LivenessStrictness = 'off' | 'normal' | 'strict'
 
 /** What the kiosk shows after sending an embedding. */
+/**
+ * How a recognised sighting relates to the person's presence (electron/server/attendance/presence.ts):
+ * `new` starts a presence (the kiosk greets and sounds), `continued` is the same person still there or
+ * back within the presence window (the kiosk shows "already recorded" once, quietly).
+ */
+export type PresenceKind = 'new' | 'continued'
+
 export type KioskOutcome =
   | { kind: 'refused'; reason: LivenessReason; identification: Identification }
-  | { kind: 'recorded'; identification: Identification; event: AttendanceEvent }
-  | { kind: 'already-recorded'; identification: Identification; event: AttendanceEvent }
+  /** `workedTodayMs`: the person's hours of this work day so far (in/out pairs), ms */
+  | { kind: 'recorded'; identification: Identification; event: AttendanceEvent; presence?: PresenceKind; workedTodayMs?: number }
+  | { kind: 'already-recorded'; identification: Identification; event: AttendanceEvent; presence?: PresenceKind; workedTodayMs?: number }
   | { kind: 'unknown'; identification: Identification }
-  /** ask mode: recognised; the person taps in or out (kiosk/confirm with the ticket) */
-  | { kind: 'needs-direction'; identification: Identification; ticket: string; expiresAt: number }
+  /**
+   * ask mode: recognised; the person taps in or out (kiosk/confirm with the ticket). With `suggested`,
+   * any mode: a change of direction soon after `last` ("Check out now?"): confirm `suggested` or let it lapse.
+   */
+  | { kind: 'needs-direction'; identification: Identification; ticket: string; expiresAt: number; suggested?: Direction; last?: AttendanceEvent }
   /** face AND PIN (settings fallback.requireFacePin): recognised; the person enters their PIN (kiosk/face-pin with the ticket) */
   | { kind: 'needs-pin'; identification: Identification; ticket: string; expiresAt: number }
 
@@ -245,6 +256,16 @@ export type AttendanceRules = {
    * check-in again. Absent means the default.
    */
   openLimitMs?: number
+  /**
+   * one presence: the same person seen again within this long of their last sighting (every sighting
+   * extends it) is still the same presence and nothing new is recorded, ms (default 2 min, 0 to 30 min)
+   */
+  presenceMs?: number
+  /**
+   * a change of direction (in → out or back) this soon after the person's last record is asked
+   * ("Check out now?") instead of recorded silently, ms (default 10 min, 0 = never ask, up to 2 h)
+   */
+  confirmChangeMs?: number
 }
 
 /** One audit log row (never an image or a template). */
