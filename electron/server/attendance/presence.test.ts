@@ -82,8 +82,8 @@ beforeEach(async () => {
   handlers = await makeHandlers()
   await call('people/upsert', { id: 'E1', name: 'Ani' })
   await call('people/upsert', { id: 'E2', name: 'Budi' })
-  await call('enrollment/add-template', { ...emb([...FACE.E1]), personId: 'E1' })
-  await call('enrollment/add-template', { ...emb([...FACE.E2]), personId: 'E2' })
+  await call('enrollment/add-template', { ...emb([...FACE.E1]), personId: 'E1', consentBy: 'test admin' })
+  await call('enrollment/add-template', { ...emb([...FACE.E2]), personId: 'E2', consentBy: 'test admin' })
 })
 afterEach(() => {
   db.close()

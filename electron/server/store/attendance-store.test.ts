@@ -187,7 +187,7 @@ describe('corrections', () => {
     for (const reason of ['', '   \n\t', 'x'.repeat(501), '王'.repeat(501)]) {
       const e = errorOf(() => correctAttendance(db, { eventId: 'a', at: 1_100, reason }, ctx('f')))
       expect(e.code).toBe('invalid-args')
-      expect(e.details).toEqual({ field: 'reason' })
+      expect(e.details).toEqual({ field: 'reason', problem: reason.trim() === '' ? 'reason-required' : 'reason-too-long' })
       expect(errorOf(() => voidAttendance(db, { eventId: 'a', reason }, ctx('v'))).code).toBe('invalid-args')
       expect(errorOf(() => addManualAttendance(db, { personId: 'E1', personName: 'Ani', at: 500, direction: 'in', reason }, ctx('m'))).code).toBe('invalid-args')
     }
@@ -202,10 +202,10 @@ describe('corrections', () => {
     scan('a', 1_000)
     expect(errorOf(() => correctAttendance(db, { eventId: 'nope', at: 1, reason: 'r' }, ctx('f'))).code).toBe('not-found')
     expect(errorOf(() => voidAttendance(db, { eventId: 'nope', reason: 'r' }, ctx('f'))).code).toBe('not-found')
-    expect(errorOf(() => correctAttendance(db, { eventId: 'a', at: 10_000 + 60_001, reason: 'future' }, ctx('f'))).details).toEqual({ field: 'at' })
-    expect(errorOf(() => correctAttendance(db, { eventId: 'a', at: 1.5, reason: 'frac' }, ctx('f'))).details).toEqual({ field: 'at' })
-    expect(errorOf(() => correctAttendance(db, { eventId: 'a', direction: 'up' as 'in', reason: 'dir' }, ctx('f'))).details).toEqual({ field: 'direction' })
-    expect(errorOf(() => correctAttendance(db, { eventId: 'a', at: 1_100, reason: 'r' }, { now: 10_000, actor: ' ', kioskId: 'k' })).details).toEqual({ field: 'actor' })
+    expect(errorOf(() => correctAttendance(db, { eventId: 'a', at: 10_000 + 60_001, reason: 'future' }, ctx('f'))).details).toEqual({ field: 'at', problem: 'future' })
+    expect(errorOf(() => correctAttendance(db, { eventId: 'a', at: 1.5, reason: 'frac' }, ctx('f'))).details).toMatchObject({ field: 'at' })
+    expect(errorOf(() => correctAttendance(db, { eventId: 'a', direction: 'up' as 'in', reason: 'dir' }, ctx('f'))).details).toMatchObject({ field: 'direction' })
+    expect(errorOf(() => correctAttendance(db, { eventId: 'a', at: 1_100, reason: 'r' }, { now: 10_000, actor: ' ', kioskId: 'k' })).details).toMatchObject({ field: 'actor' })
     expect(listAttendance(db).map((e) => e.id)).toEqual(['a'])
   })
 
