@@ -43,7 +43,7 @@ describe('levels that follow the gallery size', () => {
       expect(diag0.recognition?.levels.every((l) => l.strangerAcceptance === 0 && l.missRate === 1)).toBe(true)
 
       await app.dispatch('people/upsert', { id: 'E1', name: 'Ani' })
-      expect(await app.dispatch('enrollment/add-template', { ...emb([1, 0, 0, 0]), personId: 'E1' })).toMatchObject({ ok: true })
+      expect(await app.dispatch('enrollment/add-template', { ...emb([1, 0, 0, 0]), personId: 'E1', consentBy: 'test admin' })).toMatchObject({ ok: true })
       const one = data<Identification>(await app.dispatch('recognition/identify', probe))
       expect(one).toMatchObject({ decision: 'match', personId: 'E1' })
       expect(one.threshold).toBeCloseTo(0.2, 6)
@@ -53,7 +53,7 @@ describe('levels that follow the gallery size', () => {
 
       for (const [id, v] of [['E2', [0, 0, 1, 0]], ['E3', [0, 0, 0, 1]]] as const) {
         await app.dispatch('people/upsert', { id, name: id })
-        expect(await app.dispatch('enrollment/add-template', { ...emb([...v]), personId: id })).toMatchObject({ ok: true })
+        expect(await app.dispatch('enrollment/add-template', { ...emb([...v]), personId: id, consentBy: 'test admin' })).toMatchObject({ ok: true })
       }
       const three = data<Identification>(await app.dispatch('recognition/identify', probe))
       expect(three).toMatchObject({ decision: 'unknown', reason: 'below-threshold' })
