@@ -27,6 +27,22 @@ const PIN_AAD = `setting:${ADMIN_PIN_KEY}`
 
 /** The PIN hash (inside the sealed setting). Never the PIN itself. */
 export type StoredPin = { algo: 'scrypt'; N: number; r: number; p: number; salt: string; hash: string }
+/** A salted scrypt hash of a PIN with today's parameters (the admin PIN and each person's kiosk PIN). */
+export function hashPin(pin: string, random: (n: number) => Buffer = cryptoRandomBytes): StoredPin {
+  const salt = random(SALT_BYTES)
+  const { N, r, p } = SCRYPT_PARAMS
+  const hash = scryptSync(pin, salt, HASH_BYTES, { N, r, p, maxmem: SCRYPT_MAXMEM })
+  return { algo: 'scrypt', N, r, p, salt: salt.toString('base64'), hash: hash.toString('base64') }
+}
+
+/** Whether `pin` is the one `stored` was made from (its own parameters; constant-time compare; an empty hash matches nothing). */
+export function pinMatches(pin: string, stored: StoredPin): boolean {
+  const expected = Buffer.from(stored.hash, 'base64')
+  if (expected.length === 0) return false
+  const actual = scryptSync(pin, Buffer.from(stored.salt, 'base64'), expected.length, { N: stored.N, r: stored.r, p: stored.p, maxmem: SCRYPT_MAXMEM })
+  return timingSafeEqual(actual, expected)
+}
+
 /** Wrong PINs of one attempt source (table admin_attempts) and its lock's end (epoch ms) while locked. */
 export type LockState = { failures: number; lockedUntil: number | null }
 
@@ -153,18 +169,9 @@ export function createAdminAuth(db: Database, opts: AdminAuthOptions): AdminAuth
   /** token → its expiry and the source that opened it */
   const sessions = new Map<string, { expiresAt: number; source: AttemptSource }>()
 
-  const hashPin = (pin: string): StoredPin => {
-    const salt = random(SALT_BYTES)
-    const { N, r, p } = SCRYPT_PARAMS
-    const hash = scryptSync(pin, salt, HASH_BYTES, { N, r, p, maxmem: SCRYPT_MAXMEM })
-    return { algo: 'scrypt', N, r, p, salt: salt.toString('base64'), hash: hash.toString('base64') }
-  }
-
   const verifyPin = (pin: string, stored: StoredPin): boolean => {
-    const expected = Buffer.from(stored.hash, 'base64')
-    if (expected.length === 0) throw new Error(`the setting ${ADMIN_PIN_KEY} has an empty hash`)
-    const actual = scryptSync(pin, Buffer.from(stored.salt, 'base64'), expected.length, { N: stored.N, r: stored.r, p: stored.p, maxmem: SCRYPT_MAXMEM })
-    return timingSafeEqual(actual, expected)
+    if (Buffer.from(stored.hash, 'base64').length === 0) throw new Error(`the setting ${ADMIN_PIN_KEY} has an empty hash`)
+    return pinMatches(pin, stored)
   }
 
   const readLock = (source: AttemptSource, t: number): LockState => {
@@ -262,7 +269,7 @@ export function createAdminAuth(db: Database, opts: AdminAuthOptions): AdminAuth
         if (token === undefined || token === null || token === '') throw new HadirError('pin-already-set', 'An admin PIN is already set: enter it to change it')
         if (!check(token, source)) throw new HadirError('admin-required', 'Admin mode has ended: enter the PIN again')
       }
-      const stored = hashPin(checkNewPin(pin))
+      const stored = hashPin(checkNewPin(pin), random)
       const t = now()
       withDbErrors(() =>
         db.transaction(() => {

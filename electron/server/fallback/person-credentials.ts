@@ -7,11 +7,10 @@
  * the lock are columns of person_credentials, so a restart does not forgive them. The badge number
  * is kept as typed (the reader's digits), unique over all people.
  */
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto'
 import type { Database } from 'better-sqlite3'
 import { PERSON_PIN_MAX, PERSON_PIN_MIN, type PersonCredentials } from '../../../src/shared/api/contract'
 import { HadirError } from '../../../src/shared/api/result'
-import { SCRYPT_PARAMS, formatLockTime } from '../admin/admin-auth'
+import { formatLockTime, hashPin, pinMatches, type StoredPin } from '../admin/admin-auth'
 import { withDbErrors } from '../db/sqlite'
 import { open, seal } from '../secrets/crypto-box'
 import { dataKeyOf } from '../secrets/store-key'
@@ -24,10 +23,8 @@ export const BADGE_MAX = 64
 
 const PIN_RE = new RegExp(`^[0-9]{${PERSON_PIN_MIN},${PERSON_PIN_MAX}}$`)
 const BADGE_RE = /^[A-Za-z0-9]{1,64}$/
-const SCRYPT_MAXMEM = 4 * 128 * SCRYPT_PARAMS.N * SCRYPT_PARAMS.r * SCRYPT_PARAMS.p + 1024 * 1024
 const aadOf = (personId: string) => `person-pin:${personId}`
 
-type StoredHash = { algo: 'scrypt'; N: number; r: number; p: number; salt: string; hash: string }
 type Row = { person_id: string; pin_sealed: Buffer | null; badge: string | null; failures: number; locked_until: number | null; updated_at: number }
 
 /** The PIN as typed, checked: `pin-format` unless 4–8 digits. */
@@ -78,17 +75,12 @@ function ensureRow(db: Database, personId: string, t: number): void {
   db.prepare('INSERT INTO person_credentials (person_id, updated_at) VALUES (?, ?) ON CONFLICT (person_id) DO NOTHING').run(personId, t)
 }
 
-function hashPin(pin: string): Buffer {
-  const salt = randomBytes(16)
-  const { N, r, p } = SCRYPT_PARAMS
-  const hash = scryptSync(pin, salt, 32, { N, r, p, maxmem: SCRYPT_MAXMEM })
-  const stored: StoredHash = { algo: 'scrypt', N, r, p, salt: salt.toString('base64'), hash: hash.toString('base64') }
-  return Buffer.from(JSON.stringify(stored), 'utf8')
-}
+/** The PIN's hash as the JSON bytes that get sealed (admin-auth's hashPin: the admin PIN's parameters). */
+const hashedPinBytes = (pin: string): Buffer => Buffer.from(JSON.stringify(hashPin(pin)), 'utf8')
 
 /** Sets (or with null removes) the PIN; a new PIN clears the wrong-try count and the lock. */
 export function setPersonPin(db: Database, personId: string, pin: string | null, t: number): PersonCredentials {
-  const plain = pin === null ? null : hashPin(checkPinFormat(pin))
+  const plain = pin === null ? null : hashedPinBytes(checkPinFormat(pin))
   return withDbErrors(() =>
     db.transaction(() => {
       requirePerson(db, personId)
@@ -145,17 +137,15 @@ export function tryPersonPin(db: Database, personId: string, pin: string, t: num
         const locked = activeLock(r, t)
         if (locked !== null) return { ok: false, code: 'pin-locked', lockedUntil: locked, justLocked: false }
         const plain = open(r.pin_sealed, dataKeyOf(db), aadOf(personId))
-        let stored: StoredHash
+        let stored: StoredPin
         try {
-          stored = JSON.parse(plain.toString('utf8')) as StoredHash
+          stored = JSON.parse(plain.toString('utf8')) as StoredPin
         } finally {
           plain.fill(0)
         }
-        const expected = Buffer.from(stored.hash, 'base64')
-        const actual = scryptSync(pin, Buffer.from(stored.salt, 'base64'), expected.length, { N: stored.N, r: stored.r, p: stored.p, maxmem: SCRYPT_MAXMEM })
         // a lock that has run out leaves a fresh set of tries
         const failuresBefore = r.locked_until !== null ? 0 : r.failures
-        if (expected.length > 0 && timingSafeEqual(actual, expected)) {
+        if (pinMatches(pin, stored)) {
           if (r.failures !== 0 || r.locked_until !== null) db.prepare('UPDATE person_credentials SET failures = 0, locked_until = NULL WHERE person_id = ?').run(personId)
           return { ok: true }
         }

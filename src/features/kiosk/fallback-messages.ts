@@ -1,5 +1,5 @@
 /** The kiosk's PIN pad and badge texts, Bahasa Indonesia and English (same pattern as src/i18n/messages.ts). */
-import { fillVars, type Lang } from '../../i18n/messages'
+import { fillVars, formatTime, type Lang } from '../../i18n/messages'
 
 const id = {
   'fb.open': 'Masukkan PIN',
@@ -102,10 +102,8 @@ const KNOWN = new Set<string>([
   'not-found',
 ])
 
-const hhmm = (at: number): string => {
-  const d = new Date(Math.ceil(at / 60_000) * 60_000)
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`
-}
+/** A lock's end to the minute, rounded up (never shown as over before it is). */
+const hhmm = (at: number): string => formatTime(Math.ceil(at / 60_000) * 60_000)
 
 /** The message for an error code (the UI branches on the code, never on the host's message). */
 export function fallbackError(lang: Lang, code: string, details: Record<string, unknown> | undefined = {}): string {
