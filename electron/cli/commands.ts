@@ -4,7 +4,7 @@ import { basename, extname, join } from 'node:path'
 import type { ApiArgs, ApiData, ApiMethod } from '../../src/shared/api/contract'
 import { HadirError, toApiError, type ApiError } from '../../src/shared/api/result'
 import { chooseEnrollmentSubject, type FacePipeline } from '../../src/vision/core/face-pipeline'
-import { cosine, SAME_PERSON_MIN_COSINE } from '../../src/shared/face/match'
+import { photoMismatch, SAME_PERSON_MIN_COSINE } from '../../src/shared/face/match'
 import { createBackup, listBackups, restoreBackup } from '../server/db/backup'
 import { defaultDbFile, openDb } from '../server/db/open-db'
 import { createApp } from '../server/create-app'
@@ -369,15 +369,13 @@ async function enroll(dir: string, db: string, io: CliIo, consentBy: string | nu
         try {
           processed++
           const { embedding, suspect } = await embedEnrollmentPhoto(pipeline, file, liveness ?? null)
-          if (accepted.length > 0) {
-            const best = accepted.map((a) => ({ file: a.file, s: cosine(a.embedding, embedding) })).reduce((x, y) => (y.s > x.s ? y : x))
-            if (best.s < SAME_PERSON_MIN_COSINE) {
-              throw new HadirError('photo-mismatch', `${shown} does not match ${best.file} (similarity ${best.s.toFixed(2)}, same person needs ≥ ${SAME_PERSON_MIN_COSINE}): it looks like someone else, so it was not added to ${folder.personId}`, {
-                file: shown,
-                matchedAgainst: best.file,
-                similarity: Math.round(best.s * 1000) / 1000,
-              })
-            }
+          const mismatch = photoMismatch(accepted, embedding)
+          if (mismatch) {
+            throw new HadirError('photo-mismatch', `${shown} does not match ${mismatch.file} (similarity ${mismatch.similarity.toFixed(2)}, same person needs ≥ ${SAME_PERSON_MIN_COSINE}): it looks like someone else, so it was not added to ${folder.personId}`, {
+              file: shown,
+              matchedAgainst: mismatch.file,
+              similarity: Math.round(mismatch.similarity * 1000) / 1000,
+            })
           }
           await app.call('enrollment/add-template', { personId: folder.personId, modelId: tag.modelId, modelVersion: tag.modelVersion, embedding: Array.from(embedding), ...(consentBy !== null ? { consentBy } : {}) })
           summary.stored++

@@ -8,7 +8,7 @@ import { whenReady } from '../../store/kiosk-actions'
 import { useKioskLoop } from '../kiosk/kiosk-loop-context'
 import { decodeImageBlob } from '../../vision/browser/decode-file'
 import { chooseEnrollmentSubject } from '../../vision/core/face-pipeline'
-import { cosine, SAME_PERSON_MIN_COSINE } from '../../shared/face/match'
+import { photoMismatch } from '../../shared/face/match'
 import { errorText, te } from '../enroll/messages'
 import { errorText as adminErrorText } from './errors'
 import { ta } from './messages'
@@ -123,12 +123,10 @@ export function ImportPanel({ api, token, lang, person, onDone }: ImportPanelPro
         if (!face) continue
         const embedding = await vision.pipeline.embed(frame, face)
         const earlier = stored.get(personId) ?? []
-        if (earlier.length > 0) {
-          const best = earlier.map((x) => ({ file: x.file, s: cosine(x.embedding, embedding) })).reduce((a, b) => (b.s > a.s ? b : a))
-          if (best.s < SAME_PERSON_MIN_COSINE) {
-            const similarity = Math.round(best.s * 1000) / 1000
-            throw Object.assign(new Error('mismatch'), { apiError: { code: 'photo-mismatch', message: `does not match ${best.file}`, details: { matchedAgainst: best.file, similarity } } })
-          }
+        const mismatch = photoMismatch(earlier, embedding)
+        if (mismatch) {
+          const similarity = Math.round(mismatch.similarity * 1000) / 1000
+          throw Object.assign(new Error('mismatch'), { apiError: { code: 'photo-mismatch', message: `does not match ${mismatch.file}`, details: { matchedAgainst: mismatch.file, similarity } } })
         }
         const r = await api.invoke('enrollment/add-template', { token, personId, modelId: info.modelId, modelVersion: info.modelVersion, embedding: Array.from(embedding), ...(consentBy !== null ? { consentBy } : {}) })
         if (!r.ok) throw Object.assign(new Error(r.error.message), { apiError: r.error })

@@ -60,3 +60,13 @@ export function confidenceFor(similarity: number, threshold: number): Confidence
  * flip averaging) 0.8% of same-person pairs score below it and 0.3% of different-person pairs above.
  */
 export const SAME_PERSON_MIN_COSINE = 0.3
+
+/**
+ * The stored photo of this run most like `embedding`, when even that one is below
+ * SAME_PERSON_MIN_COSINE (the new photo shows someone else); null when it matches one, or there is none yet.
+ */
+export function photoMismatch(earlier: readonly { file: string; embedding: Float32Array }[], embedding: Float32Array): { file: string; similarity: number } | null {
+  if (earlier.length === 0) return null
+  const best = earlier.map((x) => ({ file: x.file, similarity: cosine(x.embedding, embedding) })).reduce((a, b) => (b.similarity > a.similarity ? b : a))
+  return best.similarity < SAME_PERSON_MIN_COSINE ? best : null
+}
