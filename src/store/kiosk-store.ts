@@ -57,12 +57,6 @@ export type SessionSlice = {
   /** sounds played since start, by kind (data-tones on the kiosk screen; the e2e counts them) */
   tones: Record<ToneKind, number>
   countTone: (kind: ToneKind) => void
-  /**
-   * A PIN / badge fallback is on (set by the PIN entry when it is available): a refused or unknown face
-   * is told to use the PIN.
-   */
-  pinFallback: boolean
-  setPinFallback: (on: boolean) => void
 }
 
 export type HostSlice = {
@@ -86,6 +80,9 @@ export type HostSlice = {
 
 export type KioskState = SessionSlice & HostSlice
 
+/** A PIN / badge fallback is on in settings: a refused or unknown face is told to use the PIN. */
+export const pinFallbackOn = (s: KioskState): boolean => (s.settings?.fallback?.mode ?? 'off') !== 'off'
+
 const createSessionSlice: StateCreator<KioskState, [], [], SessionSlice> = (set) => ({
   phase: 'starting',
   ask: null,
@@ -101,8 +98,6 @@ const createSessionSlice: StateCreator<KioskState, [], [], SessionSlice> = (set)
   showBanner: (phase, banner) => set({ phase, banner, detail: null, ask: null }),
   tones: { in: 0, out: 0, already: 0, ask: 0, bad: 0 },
   countTone: (kind) => set((s) => ({ tones: { ...s.tones, [kind]: s.tones[kind] + 1 } })),
-  pinFallback: false,
-  setPinFallback: (pinFallback) => set({ pinFallback }),
 })
 
 const createHostSlice: StateCreator<KioskState, [], [], HostSlice> = (set) => ({

@@ -3,7 +3,7 @@ import type { ApiClient } from '../../api/api-client'
 import { formatTime, t, type Lang, type MessageKey } from '../../i18n/messages'
 import { confirmDirection, declineChange, refreshRecent } from '../../store/kiosk-actions'
 import { useKioskLoop } from './kiosk-loop-context'
-import { useKioskStore, type KioskPhase } from '../../store/kiosk-store'
+import { pinFallbackOn, useKioskStore, type KioskPhase } from '../../store/kiosk-store'
 import type { DetectedFace } from '../../vision/core/face-pipeline'
 import { bannerKindOf, bannerLines, MatchBanner } from './MatchBanner'
 import { BadgeListener } from './BadgeListener'
@@ -130,7 +130,7 @@ function useAnnouncement(lang: Lang): string {
   const banner = useKioskStore((s) => s.banner)
   const ask = useKioskStore((s) => s.ask)
   const detail = useKioskStore((s) => s.detail)
-  const pinFallback = useKioskStore((s) => s.pinFallback || (s.settings?.fallback?.mode ?? 'off') !== 'off')
+  const pinFallback = useKioskStore(pinFallbackOn)
   if ((phase === 'recognised' || phase === 'already-recorded') && banner) {
     const l = bannerLines(lang, bannerKindOf(phase, banner), banner)
     return [l.title, l.sub, l.hours].filter(Boolean).join('. ')
@@ -184,7 +184,7 @@ export function KioskScreen({ api }: { api: ApiClient }) {
   const online = useKioskStore((s) => s.online)
   const settings = useKioskStore((s) => s.settings)
   const tones = useKioskStore((s) => s.tones)
-  const pinFallback = useKioskStore((s) => s.pinFallback || (s.settings?.fallback?.mode ?? 'off') !== 'off')
+  const pinFallback = useKioskStore(pinFallbackOn)
   const announcement = useAnnouncement(lang)
   const loop = useKioskLoop()
 
