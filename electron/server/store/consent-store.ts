@@ -78,9 +78,8 @@ export function revokeConsent(db: Database, personId: string, ctx: { now: number
   return withDbErrors(() =>
     db.transaction(() => {
       if (!db.prepare('SELECT 1 FROM people WHERE id = ?').get(personId)) throw new HadirError('not-found', `No person with id ${personId}`, { personId })
-      const templates = deleteTemplatesOf(db, personId, { now: ctx.now, actor: ctx.actor })
       // other kiosks may hold this face (shared through HR) even when this one has none: HR hears of it anyway
-      if (templates === 0) db.prepare('INSERT INTO tombstones (person_id, deleted_at) VALUES (?, ?)').run(personId, ctx.now)
+      const templates = deleteTemplatesOf(db, personId, { now: ctx.now, actor: ctx.actor, tombstone: 'always' })
       const had = hasConsent(db, personId)
       db.prepare('UPDATE consents SET revoked_at = ?, revoked_by = ? WHERE person_id = ? AND revoked_at IS NULL').run(ctx.now, ctx.actor, personId)
       appendAudit(db, { at: ctx.now, actor: ctx.actor, action: 'consent.revoked', subject: personId, details: { templates, hadConsent: had } })

@@ -151,14 +151,18 @@ export function countTemplates(db: Database, personId: string, model?: ModelTag)
  * Deletes every template of one person, of every model (before enrolling them again); audited
  * ('templates.clear', `{ count }`). Returns how many were deleted. Unknown person → HadirError('not-found').
  */
-export function deleteTemplatesOf(db: Database, personId: string, ctx: { now: number; actor: string; /** record a tombstone for other kiosks (not when applying theirs) */ tombstone?: boolean }): number {
+export function deleteTemplatesOf(
+  db: Database,
+  personId: string,
+  ctx: { now: number; actor: string; /** a tombstone for other kiosks when templates went (false: not when applying theirs; 'always': even when this kiosk had none) */ tombstone?: boolean | 'always' },
+): number {
   return withDbErrors(() =>
     db.transaction(() => {
       const person = db.prepare('SELECT 1 FROM people WHERE id = ?').get(personId)
       if (!person) throw new HadirError('not-found', `No person with id ${personId}`, { personId })
       const count = db.prepare('DELETE FROM face_templates WHERE person_id = ?').run(personId).changes
       appendAudit(db, { at: ctx.now, actor: ctx.actor, action: 'templates.clear', subject: personId, details: { count } })
-      if (count > 0 && ctx.tombstone !== false) db.prepare('INSERT INTO tombstones (person_id, deleted_at) VALUES (?, ?)').run(personId, ctx.now)
+      if ((count > 0 && ctx.tombstone !== false) || ctx.tombstone === 'always') db.prepare('INSERT INTO tombstones (person_id, deleted_at) VALUES (?, ?)').run(personId, ctx.now)
       db.prepare('UPDATE people SET updated_at = ? WHERE id = ?').run(ctx.now, personId)
       return count
     })(),
